@@ -1,0 +1,5 @@
+export * from './codes.js';
+export * from './schema.js';
+export * from './common.js';
+export * from './rooms.js';
+export * from './health.js';
