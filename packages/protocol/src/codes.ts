@@ -8,6 +8,7 @@ export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,
   MessageTooBig: 1009,
+  InternalError: 1011,
   Unauthenticated: 4001,
   MalformedMessages: 4002,
   Forbidden: 4003,
@@ -27,6 +28,7 @@ export const CLOSE_CODES: readonly CloseCodeInfo[] = [
   { code: 1000, meaning: 'normal close (client `leave`, logout of a single connection)', retry: false },
   { code: 1001, meaning: 'server shutting down; reconnect (another instance may serve you)', retry: true },
   { code: 1009, meaning: 'frame larger than `maxMessageBytes` (default 64 KiB)', retry: true },
+  { code: 1011, meaning: 'the server failed while setting up the connection; retry later', retry: true },
   { code: 4001, meaning: 'not authenticated, token expired, or logged out', retry: true },
   { code: 4002, meaning: 'too many malformed messages (more than 10 in 60 s)', retry: true },
   { code: 4003, meaning: 'forbidden: no access to this resource, or it does not exist', retry: false },
@@ -47,6 +49,7 @@ export const CloseReason = {
   RateLimitAbuse: 'Rate limit exceeded',
   SlowConsumer: 'Slow consumer',
   ClientLeave: 'Left',
+  InternalError: 'Internal error',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
 

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * The `switchboard` command: serve, migrate, user create, token.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { builtinApps } from '../apps/index.js';
+import { resolveOptions } from '../core/options.js';
+import { SwitchboardServer } from '../core/server.js';
+import { TokenIssuer } from '../core/tokens.js';
+import { Store } from '../store/store.js';
+import { UsernameTakenError } from '../store/users.js';
+import { SERVER_VERSION } from '../version.js';
+import { ENV_VARS, loadConfig, type LoadedConfig } from './config.js';
+
+const USAGE = `switchboard ${SERVER_VERSION} — self-hosted realtime backend
+
+Usage:
+  switchboard serve [--port N] [--host H] [--database-url URL] [--config FILE]
+  switchboard migrate [--database-url URL]
+  switchboard user create <username> [--password P] [--name NAME] [--staff]
+  switchboard token <username> [--ttl SECONDS]
+  switchboard help
+
+Configuration comes from flags, then environment variables, then the JSON file named by
+--config or SWITCHBOARD_CONFIG. Environment variables:
+${ENV_VARS.map(([name, meaning, fallback]) => `  ${name.padEnd(27)} ${meaning} (default: ${fallback})`).join('\n')}
+`;
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`switchboard: ${message}\n`);
+  process.exit(2);
+}
+
+function warnAboutDevSecret(config: LoadedConfig): void {
+  if (!config.devSecretFile) return;
+  const verb = config.devSecretCreated ? 'generated a development JWT secret in' : 'using the development JWT secret in';
+  process.stderr.write(
+    `switchboard: WARNING: no JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL set; ${verb} ${config.devSecretFile}.\n` +
+      '  Set JWT_SECRET (or a public key) in production so tokens survive a new data directory and match your issuer.\n',
+  );
+}
+
+async function withStore<T>(config: LoadedConfig, action: (store: Store) => Promise<T>): Promise<T> {
+  const options = resolveOptions(config.options);
+  const store = new Store(options.databaseUrl);
+  try {
+    await store.migrate();
+    return await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve(config: LoadedConfig): Promise<void> {
+  warnAboutDevSecret(config);
+  const logger = pino({ level: config.logLevel });
+  const server = new SwitchboardServer({ ...config.options, logger }, { apps: builtinApps() });
+  const address = await server.start();
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  out(`Switchboard listening on http://${host}:${address.port}`);
+  out(`  rooms WebSocket: ws://${host}:${address.port}/api/v1/ws?token=<access token>`);
+  out(`  API docs:        http://${host}:${address.port}/api/docs`);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'database-url': { type: 'string' },
+      config: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      staff: { type: 'boolean', default: false },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    out(USAGE);
+    return;
+  }
+  const config = loadConfig(process.env, {
+    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(values.port !== undefined ? { port: values.port } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['database-url'] !== undefined ? { databaseUrl: values['database-url'] } : {}),
+  });
+
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      await withStore(config, async () => undefined);
+      out('migrations applied');
+      return;
+    }
+    case 'user': {
+      const [action, username] = rest;
+      if (action !== 'create' || !username) fail('usage: switchboard user create <username> [--password P] [--name NAME] [--staff]');
+      const password = values.password ?? process.env.SWITCHBOARD_PASSWORD;
+      if (!password || password.length < 8) fail('a password of at least 8 characters is required (--password or SWITCHBOARD_PASSWORD)');
+      const user = await withStore(config, async (store) => {
+        try {
+          return await store.users.create({ username, password, isStaff: values.staff, ...(values.name ? { name: values.name } : {}) });
+        } catch (error) {
+          if (error instanceof UsernameTakenError) fail(`user ${username} already exists`);
+          throw error;
+        }
+      });
+      out(JSON.stringify({ id: user.id, username: user.username, name: user.name, is_staff: user.isStaff }));
+      return;
+    }
+    case 'token': {
+      const [username] = rest;
+      if (!username) fail('usage: switchboard token <username> [--ttl SECONDS]');
+      warnAboutDevSecret(config);
+      const options = resolveOptions(config.options);
+      const user = await withStore(config, (store) => store.users.findByUsername(username));
+      if (!user) fail(`no user named ${username} (create one with: switchboard user create ${username} --password …)`);
+      const ttl = values.ttl !== undefined ? Number(values.ttl) : undefined;
+      if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) fail('--ttl must be a positive integer');
+      out(await new TokenIssuer(options.jwt).access(user, ttl));
+      return;
+    }
+    default:
+      fail(`unknown command "${command}"; run switchboard help`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  fail(error instanceof Error ? error.message : String(error));
+});

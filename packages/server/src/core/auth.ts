@@ -1,0 +1,109 @@
+/**
+ * JWT verification (PROTOCOL.md §1 Authentication) and token extraction from an
+ * upgrade request. Tokens are never logged: callers get a reason code, not the token.
+ */
+import type { IncomingMessage } from 'node:http';
+import {
+  createRemoteJWKSet,
+  importSPKI,
+  jwtVerify,
+  errors as joseErrors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { ResolvedJwtOptions } from './options.js';
+
+export interface AuthUser {
+  /** `sub`, else `user_id` (Django simplejwt), as a string. */
+  readonly id: string;
+  /** `name` claim, else filled from the store, else the id. */
+  name: string;
+  readonly isStaff: boolean;
+  /** Expiry, seconds since the epoch. */
+  readonly exp: number;
+  readonly claims: JWTPayload;
+}
+
+export type AuthFailure = 'missing' | 'invalid' | 'expired';
+
+export type VerifyResult = { ok: true; user: AuthUser } | { ok: false; reason: AuthFailure };
+
+type Key = Parameters<typeof jwtVerify>[1] | JWTVerifyGetKey;
+
+export class TokenVerifier {
+  private keyPromise: Promise<Key> | undefined;
+
+  constructor(private readonly options: Readonly<ResolvedJwtOptions>) {}
+
+  private key(): Promise<Key> {
+    this.keyPromise ??= this.loadKey();
+    return this.keyPromise;
+  }
+
+  private async loadKey(): Promise<Key> {
+    const { secret, publicKey, jwksUrl, algorithms } = this.options;
+    if (algorithms[0]!.startsWith('HS')) return new TextEncoder().encode(secret);
+    if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl));
+    return importSPKI(publicKey!, algorithms[0]!);
+  }
+
+  async verify(token: string | undefined): Promise<VerifyResult> {
+    if (!token) return { ok: false, reason: 'missing' };
+    let payload: JWTPayload;
+    try {
+      const key = await this.key();
+      const verifyOptions = {
+        algorithms: this.options.algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: this.options.clockToleranceSeconds,
+        ...(this.options.issuer ? { issuer: this.options.issuer } : {}),
+        ...(this.options.audience ? { audience: this.options.audience } : {}),
+      };
+      // Two call shapes because jose types a key function and a static key separately.
+      const result =
+        typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions);
+      payload = result.payload;
+    } catch (error) {
+      return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    }
+    if (payload.token_type !== undefined && payload.token_type !== 'access') return { ok: false, reason: 'invalid' };
+    const rawId = payload.sub ?? (payload.user_id as unknown);
+    if ((typeof rawId !== 'string' && typeof rawId !== 'number') || rawId === '') return { ok: false, reason: 'invalid' };
+    const id = String(rawId);
+    const name = typeof payload.name === 'string' && payload.name ? payload.name : id;
+    return {
+      ok: true,
+      user: { id, name, isStaff: payload.is_staff === true, exp: payload.exp!, claims: payload },
+    };
+  }
+}
+
+const COOKIE_NAME = 'sb_access';
+
+/** Reads a token from, in order: `?token=`, `Authorization: Bearer`, the `sb_access` cookie. */
+export function extractToken(request: IncomingMessage, query: URLSearchParams): string | undefined {
+  const fromQuery = query.get('token');
+  if (fromQuery) return fromQuery;
+  const authorization = request.headers.authorization;
+  if (authorization && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+    return authorization.slice(7).trim() || undefined;
+  }
+  return readCookie(request.headers.cookie, COOKIE_NAME);
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value) || undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+/**
+ * Transport state of one WebSocket connection: batched writes of pre-encoded frames,
+ * the slow-consumer cut, liveness and limits bookkeeping, closing. Consumer (the
+ * application side) extends this, so each connection is a single compact object with
+ * no timers and no per-connection closures.
+ */
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { CloseCode, CloseReason } from '@switchboard/protocol';
+import type { AuthUser } from './auth.js';
+import type { ServerContext } from './context.js';
+import { scheduleFlush, type BatchedWriter } from './write-batch.js';
+import type { LayerMember } from '../layer/types.js';
+
+export interface ConnectionInit {
+  readonly ws: WebSocket;
+  /** The raw socket handed to the upgrade: frames are written to it directly. */
+  readonly socket: Duplex;
+  readonly user: AuthUser;
+  readonly host: ServerContext;
+  /** The route pattern this connection matched (e.g. `/ws/channels/:id/`). */
+  readonly route: string;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+}
+
+let nextConnectionId = 1;
+
+export const ConnectionState = { Connecting: 0, Open: 1, Closing: 2, Closed: 3 } as const;
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+export class Connection implements LayerMember, BatchedWriter {
+  readonly id = nextConnectionId++;
+  readonly ws: WebSocket;
+  readonly socket: Duplex;
+  readonly host: ServerContext;
+  readonly route: string;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  user: AuthUser;
+  state: ConnectionState = ConnectionState.Connecting;
+  /** Last time anything (message or pong) came from the client, ms since epoch. */
+  lastSeenAt = Date.now();
+  /** Expiry second under which ExpiryTracker filed this connection; 0 when not filed. */
+  expiryBucket = 0;
+  /** Groups this connection joined, left automatically on close. */
+  groups: Set<string> | undefined;
+
+  /** True while reading is paused (connecting, or a backlog of async handlers). */
+  paused = true;
+  private pending: Buffer | Buffer[] | undefined;
+  private pendingBytes = 0;
+
+  // Rate limiting (token bucket) and malformed-message counting: see limits.ts.
+  rateTokens: number;
+  rateRefilledAt = Date.now();
+  rateExcessSince = 0;
+  malformedCount = 0;
+  malformedWindowStart = 0;
+
+  constructor(init: ConnectionInit) {
+    this.ws = init.ws;
+    this.socket = init.socket;
+    this.user = init.user;
+    this.host = init.host;
+    this.route = init.route;
+    this.params = init.params;
+    this.query = init.query;
+    this.rateTokens = init.host.options.rateLimitBurst;
+  }
+
+  get userId(): string {
+    return this.user.id;
+  }
+
+  get isOpen(): boolean {
+    return this.state === ConnectionState.Open || this.state === ConnectionState.Connecting;
+  }
+
+  /** Queues a complete frame; written with everything else queued this turn. */
+  deliver(frame: Buffer): void {
+    if (!this.isOpen) return;
+    const buffered = this.pendingBytes + frame.length;
+    if (this.socket.writableLength + buffered > this.host.options.maxBufferedBytes) {
+      this.cutSlowConsumer();
+      return;
+    }
+    if (this.pending === undefined) {
+      this.pending = frame;
+      scheduleFlush(this);
+    } else if (Array.isArray(this.pending)) {
+      this.pending.push(frame);
+    } else {
+      this.pending = [this.pending, frame];
+    }
+    this.pendingBytes = buffered;
+  }
+
+  flushPending(): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    this.pending = undefined;
+    const bytes = this.pendingBytes;
+    this.pendingBytes = 0;
+    if (this.state === ConnectionState.Closed || this.socket.destroyed) return;
+    const stats = this.host.stats;
+    stats.bytesOut += bytes;
+    if (Array.isArray(pending)) {
+      stats.messagesOut += pending.length;
+      this.socket.cork();
+      for (let i = 0; i < pending.length; i++) this.socket.write(pending[i]!);
+      this.socket.uncork();
+    } else {
+      stats.messagesOut++;
+      this.socket.write(pending);
+    }
+  }
+
+  private cutSlowConsumer(): void {
+    // Drop what is queued: the point is to stop growing memory for this client.
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    this.host.logger.warn({ connection: this.id, user: this.user.id }, 'slow consumer cut');
+    this.close(CloseCode.SlowConsumer, CloseReason.SlowConsumer, false);
+  }
+
+  /**
+   * Sends queued frames (unless `flush` is false), then a close frame. Idempotent.
+   */
+  close(code: number, reason: string, flush = true): void {
+    if (this.state === ConnectionState.Closing || this.state === ConnectionState.Closed) return;
+    if (flush) this.flushPending();
+    this.state = ConnectionState.Closing;
+    this.host.stats.countClose(code);
+    // Read again, or the peer's close frame is never seen and the handshake stalls.
+    if (this.paused) {
+      this.paused = false;
+      this.ws.resume();
+    }
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the connection without a close handshake (dead peer). */
+  terminate(): void {
+    if (this.state === ConnectionState.Closed) return;
+    this.state = ConnectionState.Closing;
+    this.ws.terminate();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The services a server lends to every connection and app: the public core API that
+ * library users write their own consumers and routes against.
+ */
+import type { Logger } from 'pino';
+import type { VerifyResult } from './auth.js';
+import type { Connection } from './connection.js';
+import type { ResolvedOptions } from './options.js';
+import type { ServerStats } from './stats.js';
+import type { TokenIssuer } from './tokens.js';
+import type { ChannelLayer } from '../layer/types.js';
+import type { Presence } from '../presence/types.js';
+import type { Store } from '../store/store.js';
+
+export interface ServerContext {
+  readonly options: ResolvedOptions;
+  readonly stats: ServerStats;
+  readonly logger: Logger;
+  readonly layer: ChannelLayer;
+  readonly presence: Presence;
+  readonly store: Store;
+  readonly tokens: TokenIssuer;
+  verifyToken(token: string): Promise<VerifyResult>;
+  /** Live WebSocket connections on this instance. */
+  connectionCount(): number;
+  /** Re-files a connection under its (new) token expiry after `refresh_token`. */
+  rescheduleExpiry(connection: Connection): void;
+  /** Bookkeeping once a connection is fully closed. */
+  connectionClosed(connection: Connection): void;
+  /** Closes every connection of a user on this instance (logout, account removal). */
+  closeUserConnections(userId: string, code: number, reason: string): number;
+}
+
+/** Presence topic holding every live connection (per-user limit, online counts). */
+export const CONNECTIONS_TOPIC = 'connections';

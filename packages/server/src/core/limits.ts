@@ -1,0 +1,55 @@
+/**
+ * Per-connection limits as pure functions over a few numeric fields, so they cost no
+ * allocation and are testable without sockets.
+ */
+
+export interface RateState {
+  rateTokens: number;
+  rateRefilledAt: number;
+  /** When the current run of rejected messages began; 0 when not in excess. */
+  rateExcessSince: number;
+}
+
+export interface RateLimit {
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  rateLimitAbuseMs: number;
+}
+
+export type RateVerdict = 'ok' | 'limited' | 'abuse';
+
+/** Token bucket: refills continuously at `rateLimitPerSecond` up to `rateLimitBurst`. */
+export function takeToken(state: RateState, limit: RateLimit, now: number): RateVerdict {
+  const elapsed = now - state.rateRefilledAt;
+  if (elapsed > 0) {
+    state.rateTokens = Math.min(limit.rateLimitBurst, state.rateTokens + (elapsed * limit.rateLimitPerSecond) / 1000);
+    state.rateRefilledAt = now;
+  }
+  if (state.rateTokens >= 1) {
+    state.rateTokens -= 1;
+    state.rateExcessSince = 0;
+    return 'ok';
+  }
+  if (state.rateExcessSince === 0) state.rateExcessSince = now;
+  return now - state.rateExcessSince >= limit.rateLimitAbuseMs ? 'abuse' : 'limited';
+}
+
+export interface MalformedState {
+  malformedCount: number;
+  malformedWindowStart: number;
+}
+
+export interface MalformedLimit {
+  malformedLimit: number;
+  malformedWindowMs: number;
+}
+
+/** Counts one malformed message; true when the connection is over the limit (close 4002). */
+export function countMalformed(state: MalformedState, limit: MalformedLimit, now: number): boolean {
+  if (now - state.malformedWindowStart >= limit.malformedWindowMs) {
+    state.malformedWindowStart = now;
+    state.malformedCount = 0;
+  }
+  state.malformedCount++;
+  return state.malformedCount > limit.malformedLimit;
+}

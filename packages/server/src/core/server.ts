@@ -1,0 +1,310 @@
+/**
+ * SwitchboardServer: one node `http` server shared by Fastify (REST) and `ws`
+ * (WebSocket upgrades, noServer mode, compression off). Owns the connection set,
+ * the heartbeat sweep, token expiry, and graceful shutdown.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode, CloseReason } from '@switchboard/protocol';
+import type { App, WsRoute } from './app.js';
+import { TokenVerifier, extractToken, type AuthUser, type VerifyResult } from './auth.js';
+import { ConnectionState, type Connection } from './connection.js';
+import type { Consumer } from './consumer.js';
+import { CONNECTIONS_TOPIC, type ServerContext } from './context.js';
+import { ExpiryTracker } from './expiry.js';
+import { sweepConnections } from './heartbeat.js';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
+import { isOriginAllowed } from './origin.js';
+import { Router } from './router.js';
+import { ServerStats } from './stats.js';
+import { TokenIssuer } from './tokens.js';
+import { MemoryChannelLayer } from '../layer/memory.js';
+import { userGroup, type ChannelLayer } from '../layer/types.js';
+import { MemoryPresence } from '../presence/memory.js';
+import type { Presence } from '../presence/types.js';
+import { Store } from '../store/store.js';
+import { setupHttp } from '../http/setup.js';
+import { SERVER_VERSION } from '../version.js';
+
+/** ws's WebSocket with a slot for its consumer, so listeners are shared functions, not closures. */
+class SwitchboardSocket extends WebSocket {
+  consumer: Consumer | undefined;
+}
+
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as SwitchboardSocket).consumer?.receive(data, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  const consumer = (this as SwitchboardSocket).consumer;
+  if (consumer) consumer.lastSeenAt = Date.now();
+}
+
+function ignoreError(): void {
+  // Socket errors (resets, protocol violations) are followed by 'close', where cleanup happens.
+}
+
+const ANONYMOUS: AuthUser = Object.freeze({ id: 'anonymous', name: 'anonymous', isStaff: false, exp: 0, claims: {} });
+
+export interface ServerDependencies {
+  layer?: ChannelLayer;
+  presence?: Presence;
+  store?: Store;
+  apps?: readonly App[];
+}
+
+export class SwitchboardServer implements ServerContext {
+  readonly options: ResolvedOptions;
+  readonly stats = new ServerStats();
+  readonly logger: Logger;
+  readonly layer: ChannelLayer;
+  readonly presence: Presence;
+  readonly store: Store;
+  readonly tokens: TokenIssuer;
+  readonly http: FastifyInstance;
+  readonly connections = new Set<Consumer>();
+
+  private readonly apps: readonly App[];
+  private readonly verifier: TokenVerifier;
+  private readonly router = new Router<WsRoute>();
+  private readonly wss: WebSocketServer;
+  private readonly expiry = new ExpiryTracker();
+  private readonly opening = new WeakMap<Consumer, Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private shuttingDown = false;
+  private drained: (() => void) | undefined;
+  private started = false;
+
+  constructor(options: ServerOptions, dependencies: ServerDependencies = {}) {
+    this.options = resolveOptions(options);
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.layer = dependencies.layer ?? new MemoryChannelLayer();
+    this.presence = dependencies.presence ?? new MemoryPresence();
+    this.store = dependencies.store ?? new Store(this.options.databaseUrl);
+    this.apps = dependencies.apps ?? [];
+    this.verifier = new TokenVerifier(this.options.jwt);
+    this.tokens = new TokenIssuer(this.options.jwt);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: this.options.maxMessageBytes,
+      clientTracking: false,
+      WebSocket: SwitchboardSocket,
+      // Never echo an offered subprotocol: some clients smuggle tokens in it.
+      handleProtocols: () => false,
+    });
+    this.http = Fastify({
+      loggerInstance: this.logger as FastifyBaseLogger,
+      // Request logs would carry URLs; tokens must never reach logs.
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: this.options.maxMessageBytes,
+      serverFactory: (handler) => createServer(handler),
+    });
+    this.http.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(request, socket, head),
+    );
+    for (const app of this.apps) for (const route of app.routes ?? []) this.router.add(route.path, route);
+  }
+
+  get server(): Server {
+    return this.http.server;
+  }
+
+  /** Migrates the database, registers HTTP routes, listens. Resolves with the bound address. */
+  async start(): Promise<AddressInfo> {
+    if (this.started) throw new Error('server already started');
+    this.started = true;
+    await this.store.migrate();
+    await setupHttp(this.http, SERVER_VERSION);
+    for (const app of this.apps) await app.http?.(this.http, this);
+    await this.http.listen({ host: this.options.host, port: this.options.port });
+    for (const app of this.apps) await app.start?.(this);
+    const sweepEvery = Math.min(this.options.heartbeatIntervalMs, Math.ceil(this.options.connectionTimeoutMs / 2));
+    this.timers.push(setInterval(() => sweepConnections(this.connections, this.options), sweepEvery));
+    this.timers.push(setInterval(() => this.expiry.tick(), 1000));
+    for (const timer of this.timers) timer.unref();
+    const address = this.server.address() as AddressInfo;
+    this.logger.info({ port: address.port, routes: this.router.patterns() }, 'switchboard listening');
+    return address;
+  }
+
+  // ---- ServerContext ----
+
+  verifyToken(token: string): Promise<VerifyResult> {
+    return this.verifier.verify(token);
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  rescheduleExpiry(connection: Connection): void {
+    this.expiry.reschedule(connection);
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.expiry.remove(connection);
+  }
+
+  closeUserConnections(userId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const consumer of this.connections) {
+      if (consumer.user.id === userId) {
+        consumer.close(code, reason);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  // ---- upgrade and connection lifecycle ----
+
+  private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', ignoreError);
+    if (this.shuttingDown) return rejectUpgrade(socket, 503, 'Server shutting down');
+    if (!isOriginAllowed(request.headers.origin, request.headers.host, this.options.allowedOrigins)) {
+      return rejectUpgrade(socket, 403, 'Origin not allowed');
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = this.router.match(url.pathname);
+    if (!match) return rejectUpgrade(socket, 404, 'No WebSocket endpoint at this path');
+    const route = match.target;
+    const verification: Promise<VerifyResult> = route.anonymous
+      ? Promise.resolve({ ok: true, user: ANONYMOUS })
+      : this.verifier.verify(extractToken(request, url.searchParams));
+    verification.then((result) => {
+      if (socket.destroyed) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        this.accept(ws as SwitchboardSocket, socket, route, match.params, url.searchParams, result);
+      });
+    }, (error: unknown) => {
+      this.logger.error({ err: error }, 'token verification failed unexpectedly');
+      rejectUpgrade(socket, 500, 'Internal error');
+    });
+  }
+
+  private accept(
+    ws: SwitchboardSocket,
+    socket: Duplex,
+    route: WsRoute,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    auth: VerifyResult,
+  ): void {
+    ws.on('error', ignoreError);
+    if (!auth.ok) {
+      // Accept-then-close so browsers can read the code (a refused upgrade shows only 1006).
+      const reason = auth.reason === 'expired' ? CloseReason.TokenExpired : CloseReason.AuthenticationFailed;
+      this.stats.countClose(CloseCode.Unauthenticated);
+      ws.close(CloseCode.Unauthenticated, reason);
+      return;
+    }
+    if (this.shuttingDown) {
+      ws.close(CloseCode.GoingAway, CloseReason.ServerShutdown);
+      return;
+    }
+    const consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params, query });
+    ws.consumer = consumer;
+    ws.pause();
+    ws.on('message', onSocketMessage);
+    ws.on('pong', onSocketPong);
+    ws.once('close', (code: number) => void this.onClosed(consumer, code));
+    this.connections.add(consumer);
+    this.stats.connectionsOpened++;
+    this.opening.set(consumer, this.open(consumer, route));
+  }
+
+  private async open(consumer: Consumer, route: WsRoute): Promise<void> {
+    try {
+      if (!route.anonymous) {
+        const { user } = consumer;
+        await this.presence.join(CONNECTIONS_TOPIC, { userId: user.id, userName: user.name }, consumer.id);
+        if ((await this.presence.userConnectionCount(CONNECTIONS_TOPIC, user.id)) > this.options.maxConnectionsPerUser) {
+          consumer.close(CloseCode.PolicyViolation, CloseReason.TooManyConnections);
+          return;
+        }
+        if (user.name === user.id) user.name = (await this.store.users.findById(user.id))?.name ?? user.id;
+        this.expiry.add(consumer);
+        await consumer.join(userGroup(user.id));
+      }
+      if (consumer.state !== ConnectionState.Connecting) return;
+      if (!(await consumer.authorize())) {
+        consumer.close(CloseCode.Forbidden, CloseReason.Forbidden);
+        return;
+      }
+      if (consumer.state !== ConnectionState.Connecting) return;
+      consumer.connectStarted = true;
+      await consumer.onConnect();
+      if (consumer.state === ConnectionState.Connecting) consumer.markOpen();
+    } catch (error) {
+      this.logger.error({ err: error, route: route.path }, 'connect failed');
+      consumer.close(CloseCode.InternalError, CloseReason.InternalError);
+    }
+  }
+
+  private async onClosed(consumer: Consumer, code: number): Promise<void> {
+    consumer.state = ConnectionState.Closed;
+    this.connections.delete(consumer);
+    if (this.connections.size === 0) this.drained?.();
+    this.connectionClosed(consumer);
+    // Let a connect in progress settle first, so onDisconnect sees everything it set up.
+    await this.opening.get(consumer);
+    try {
+      if (consumer.connectStarted) await consumer.onDisconnect(code);
+    } catch (error) {
+      this.logger.error({ err: error, route: consumer.route }, 'disconnect handler failed');
+    }
+    const cleanup: Promise<unknown>[] = [];
+    for (const group of consumer.groups ?? []) cleanup.push(this.layer.groupDiscard(group, consumer));
+    consumer.groups = undefined;
+    if (consumer.user !== ANONYMOUS) cleanup.push(this.presence.leave(CONNECTIONS_TOPIC, consumer.user.id, consumer.id));
+    for (const result of await Promise.allSettled(cleanup)) {
+      if (result.status === 'rejected') this.logger.error({ err: result.reason }, 'connection cleanup failed');
+    }
+  }
+
+  /**
+   * Graceful shutdown: refuse new upgrades, close every connection with 1001 (after
+   * flushing what is queued), wait for them up to `shutdownTimeoutMs`, then close HTTP,
+   * apps, layer, presence and the database.
+   */
+  async stop(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const consumer of this.connections) consumer.close(CloseCode.GoingAway, CloseReason.ServerShutdown);
+    if (this.connections.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        timer = setTimeout(resolve, this.options.shutdownTimeoutMs);
+      });
+      clearTimeout(timer);
+      for (const consumer of this.connections) consumer.terminate();
+    }
+    for (const app of this.apps) await app.stop?.();
+    await this.http.close();
+    await this.layer.close();
+    await this.presence.close();
+    await this.store.close();
+    this.logger.info('switchboard stopped');
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
+}

@@ -1,0 +1,76 @@
+/** Presence for a single instance. */
+import type { Presence, PresenceChange, PresenceMember } from './types.js';
+
+interface Entry {
+  userName: string;
+  connections: Set<number>;
+}
+
+interface Topic {
+  users: Map<string, Entry>;
+  connections: number;
+}
+
+const CHANGED: PresenceChange = Object.freeze({ changed: true });
+const UNCHANGED: PresenceChange = Object.freeze({ changed: false });
+
+export class MemoryPresence implements Presence {
+  private readonly topics = new Map<string, Topic>();
+
+  async join(topic: string, member: PresenceMember, connectionId: number): Promise<PresenceChange> {
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { users: new Map(), connections: 0 };
+      this.topics.set(topic, state);
+    }
+    let entry = state.users.get(member.userId);
+    const changed = entry === undefined;
+    if (!entry) {
+      entry = { userName: member.userName, connections: new Set() };
+      state.users.set(member.userId, entry);
+    }
+    if (!entry.connections.has(connectionId)) {
+      entry.connections.add(connectionId);
+      state.connections++;
+    }
+    return changed ? CHANGED : UNCHANGED;
+  }
+
+  async leave(topic: string, userId: string, connectionId: number): Promise<PresenceChange> {
+    const state = this.topics.get(topic);
+    const entry = state?.users.get(userId);
+    if (!state || !entry || !entry.connections.delete(connectionId)) return UNCHANGED;
+    state.connections--;
+    if (entry.connections.size > 0) return UNCHANGED;
+    state.users.delete(userId);
+    if (state.users.size === 0) this.topics.delete(topic);
+    return CHANGED;
+  }
+
+  async members(topic: string, limit = Infinity): Promise<PresenceMember[]> {
+    const result: PresenceMember[] = [];
+    const state = this.topics.get(topic);
+    if (!state) return result;
+    for (const [userId, entry] of state.users) {
+      if (result.length >= limit) break;
+      result.push({ userId, userName: entry.userName });
+    }
+    return result;
+  }
+
+  async userCount(topic: string): Promise<number> {
+    return this.topics.get(topic)?.users.size ?? 0;
+  }
+
+  async connectionCount(topic: string): Promise<number> {
+    return this.topics.get(topic)?.connections ?? 0;
+  }
+
+  async userConnectionCount(topic: string, userId: string): Promise<number> {
+    return this.topics.get(topic)?.users.get(userId)?.connections.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.topics.clear();
+  }
+}

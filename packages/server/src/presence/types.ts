@@ -1,0 +1,26 @@
+/**
+ * Presence: which users have live connections on a topic (a room, a workspace, a
+ * project). A user with several tabs is one user; `left` only when the last goes.
+ */
+
+export interface PresenceMember {
+  userId: string;
+  userName: string;
+}
+
+export interface PresenceChange {
+  /** True when this was the user's first connection on the topic (join) or last (leave). */
+  changed: boolean;
+}
+
+export interface Presence {
+  join(topic: string, member: PresenceMember, connectionId: number): Promise<PresenceChange>;
+  leave(topic: string, userId: string, connectionId: number): Promise<PresenceChange>;
+  /** Distinct users on the topic, at most `limit` of them. */
+  members(topic: string, limit?: number): Promise<PresenceMember[]>;
+  userCount(topic: string): Promise<number>;
+  connectionCount(topic: string): Promise<number>;
+  /** Live connections of one user on the topic (the per-user connection limit reads this). */
+  userConnectionCount(topic: string, userId: string): Promise<number>;
+  close(): Promise<void>;
+}

