@@ -55,6 +55,7 @@ export class Connection implements LayerMember, BatchedWriter {
   rateTokens: number;
   rateRefilledAt = Date.now();
   rateExcessSince = 0;
+  rateRejectedAt = 0;
   malformedCount = 0;
   malformedWindowStart = 0;
 

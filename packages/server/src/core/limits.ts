@@ -8,7 +8,12 @@ export interface RateState {
   rateRefilledAt: number;
   /** When the current run of rejected messages began; 0 when not in excess. */
   rateExcessSince: number;
+  /** When the last message was rejected. */
+  rateRejectedAt: number;
 }
+
+/** A pause in rejections this long ends a run of excess. */
+export const EXCESS_GAP_MS = 1000;
 
 export interface RateLimit {
   rateLimitPerSecond: number;
@@ -27,10 +32,12 @@ export function takeToken(state: RateState, limit: RateLimit, now: number): Rate
   }
   if (state.rateTokens >= 1) {
     state.rateTokens -= 1;
-    state.rateExcessSince = 0;
     return 'ok';
   }
-  if (state.rateExcessSince === 0) state.rateExcessSince = now;
+  // A client sending steadily above the rate gets some messages through as tokens
+  // trickle in; its excess still counts as continuous until rejections pause.
+  if (state.rateExcessSince === 0 || now - state.rateRejectedAt > EXCESS_GAP_MS) state.rateExcessSince = now;
+  state.rateRejectedAt = now;
   return now - state.rateExcessSince >= limit.rateLimitAbuseMs ? 'abuse' : 'limited';
 }
 
