@@ -142,9 +142,13 @@ export function authApp(): App {
         },
       );
 
-      fastify.post<{ Body: LogoutBody | undefined }>(
+      fastify.post<{ Body: LogoutBody }>(
         '/api/auth/logout',
         {
+          // The body is optional (Bearer alone closes the sockets); the schema would refuse a missing one.
+          preValidation: async (request) => {
+            request.body ??= {};
+          },
           schema: {
             tags: ['auth'],
             summary: "Revoke a refresh token and close the caller's live WebSockets (4001 Logged out)",
@@ -154,7 +158,7 @@ export function authApp(): App {
         },
         async (request) => {
           const user = await requireUser(context, request);
-          const refresh = request.body?.refresh;
+          const refresh = request.body.refresh;
           if (refresh) {
             const claims = await context.tokens.verifyRefresh(refresh);
             if (claims && claims.userId === user.id) await context.store.revokedTokens.revoke(claims.jti, claims.userId, claims.exp);

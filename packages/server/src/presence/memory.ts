@@ -58,6 +58,11 @@ export class MemoryPresence implements Presence {
     return result;
   }
 
+  async filterPresent(topic: string, userIds: readonly string[]): Promise<string[]> {
+    const users = this.topics.get(topic)?.users;
+    return users ? userIds.filter((id) => users.has(id)) : [];
+  }
+
   async userCount(topic: string): Promise<number> {
     return this.topics.get(topic)?.users.size ?? 0;
   }

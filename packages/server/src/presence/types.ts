@@ -20,6 +20,8 @@ export interface Presence {
   members(topic: string, limit?: number): Promise<PresenceMember[]>;
   userCount(topic: string): Promise<number>;
   connectionCount(topic: string): Promise<number>;
+  /** The subset of `userIds` with at least one connection on the topic, in the given order. */
+  filterPresent(topic: string, userIds: readonly string[]): Promise<string[]>;
   /** Live connections of one user on the topic (the per-user connection limit reads this). */
   userConnectionCount(topic: string, userId: string): Promise<number>;
   close(): Promise<void>;

@@ -19,7 +19,107 @@ export interface RevokedTokensTable {
   expires_at: string;
 }
 
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  /** 'owner' | 'member' */
+  role: string;
+  joined_at: string;
+}
+
+export interface ChannelsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** 'public' | 'private' */
+  type: string;
+  created_by: string;
+  created_at: string;
+  /** Highest message seq committed in this channel; the next message gets last_seq + 1. */
+  last_seq: number;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  joined_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  channel_id: string;
+  /** 1, 2, 3… per channel, assigned in the inserting transaction. */
+  seq: number;
+  user_id: string;
+  user_name: string;
+  content: string;
+  /** JSON array. */
+  attachments: string;
+  /** Client-chosen idempotency key, unique per user. */
+  client_id: string | null;
+  created_at: string;
+}
+
+export interface ReadMarkersTable {
+  channel_id: string;
+  user_id: string;
+  message_id: string;
+  seq: number;
+  updated_at: string;
+}
+
+export interface DocumentsTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  content: string;
+  version: number;
+  /** Yjs document state (Y.encodeStateAsUpdate), base64; null until first Yjs use. */
+  yjs_state: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentVersionsTable {
+  document_id: string;
+  version: number;
+  content: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  notification_type: string;
+  title: string;
+  message: string;
+  icon: string | null;
+  color: string | null;
+  /** JSON object. */
+  data: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   revoked_tokens: RevokedTokensTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  messages: MessagesTable;
+  read_markers: ReadMarkersTable;
+  documents: DocumentsTable;
+  document_versions: DocumentVersionsTable;
+  notifications: NotificationsTable;
 }

@@ -11,6 +11,10 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { RevokedTokenRepository } from './revoked-tokens.js';
 import { UserRepository } from './users.js';
+import { WorkspaceRepository } from './workspaces.js';
+import { MessageRepository } from './messages.js';
+import { DocumentRepository } from './documents.js';
+import { NotificationRepository } from './notifications.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -32,6 +36,10 @@ export class Store {
   readonly dialect: Dialect;
   readonly users: UserRepository;
   readonly revokedTokens: RevokedTokenRepository;
+  readonly workspaces: WorkspaceRepository;
+  readonly messages: MessageRepository;
+  readonly documents: DocumentRepository;
+  readonly notifications: NotificationRepository;
 
   constructor(databaseUrl: string, options: StoreOptions = {}) {
     if (isPostgresUrl(databaseUrl)) {
@@ -53,6 +61,10 @@ export class Store {
     }
     this.users = new UserRepository(this.db);
     this.revokedTokens = new RevokedTokenRepository(this.db);
+    this.workspaces = new WorkspaceRepository(this.db);
+    this.messages = new MessageRepository(this.db);
+    this.documents = new DocumentRepository(this.db);
+    this.notifications = new NotificationRepository(this.db);
   }
 
   /** Applies pending migrations; throws with the failing migration's name. */

@@ -1,0 +1,2 @@
+/** See PROTOCOL.md §2. */
+export {};
