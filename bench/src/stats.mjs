@@ -1,0 +1,40 @@
+// Latency percentiles and the CPU/RSS bookkeeping every scenario reports the same way.
+import { cpuMicros, rssBytes } from './proc.mjs';
+
+export class LatencyRecorder {
+  constructor(capacity) {
+    this.samples = new Float64Array(capacity);
+    this.count = 0;
+  }
+
+  record(micros) {
+    if (this.count < this.samples.length) this.samples[this.count++] = micros;
+  }
+
+  summary() {
+    const sorted = this.samples.subarray(0, this.count).sort();
+    const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+    const ms = (v) => Math.round(v / 10) / 100;
+    return { samples: sorted.length, p50Ms: ms(at(0.5)), p99Ms: ms(at(0.99)), maxMs: ms(sorted.length ? sorted[sorted.length - 1] : NaN) };
+  }
+}
+
+/** Starts measuring a server process; `end(deliveries)` returns CPU µs per delivery and RSS. */
+export function measureServer(pid) {
+  const cpuStart = cpuMicros(pid);
+  const wallStart = performance.now();
+  return {
+    end(deliveries) {
+      const cpu = cpuMicros(pid) - cpuStart;
+      const seconds = (performance.now() - wallStart) / 1000;
+      return {
+        seconds: Math.round(seconds * 100) / 100,
+        deliveries,
+        deliveriesPerSecond: Math.round(deliveries / seconds),
+        serverCpuPercent: Math.round((cpu / 1e6 / seconds) * 1000) / 10,
+        cpuMicrosPerDelivery: deliveries ? Math.round((cpu / deliveries) * 100) / 100 : NaN,
+        serverRssMB: Math.round(rssBytes(pid) / 1048576),
+      };
+    },
+  };
+}
