@@ -21,7 +21,6 @@ export interface AuthUser {
   readonly isStaff: boolean;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
-  readonly claims: JWTPayload;
 }
 
 export type AuthFailure = 'missing' | 'invalid' | 'expired';
@@ -73,7 +72,8 @@ export class TokenVerifier {
     const name = typeof payload.name === 'string' && payload.name ? payload.name : id;
     return {
       ok: true,
-      user: { id, name, isStaff: payload.is_staff === true, exp: payload.exp!, claims: payload },
+      // Only what is used is kept: the payload would cost memory on every connection.
+      user: { id, name, isStaff: payload.is_staff === true, exp: payload.exp! },
     };
   }
 }

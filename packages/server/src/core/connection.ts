@@ -21,7 +21,6 @@ export interface ConnectionInit {
   /** The route pattern this connection matched (e.g. `/ws/channels/:id/`). */
   readonly route: string;
   readonly params: Record<string, string>;
-  readonly query: URLSearchParams;
 }
 
 let nextConnectionId = 1;
@@ -36,13 +35,14 @@ export class Connection implements LayerMember, BatchedWriter {
   readonly host: ServerContext;
   readonly route: string;
   readonly params: Record<string, string>;
-  readonly query: URLSearchParams;
   user: AuthUser;
   state: ConnectionState = ConnectionState.Connecting;
   /** Last time anything (message or pong) came from the client, ms since epoch. */
   lastSeenAt = Date.now();
   /** Expiry second under which ExpiryTracker filed this connection; 0 when not filed. */
   expiryBucket = 0;
+  /** The connect sequence (authorize → onConnect) while it runs; cleared when done. */
+  opening: Promise<void> | undefined;
   /** Groups this connection joined, left automatically on close. */
   groups: Set<string> | undefined;
 
@@ -66,7 +66,6 @@ export class Connection implements LayerMember, BatchedWriter {
     this.host = init.host;
     this.route = init.route;
     this.params = init.params;
-    this.query = init.query;
     this.rateTokens = init.host.options.rateLimitBurst;
   }
 

@@ -44,11 +44,16 @@ function onSocketPong(this: WebSocket): void {
   if (consumer) consumer.lastSeenAt = Date.now();
 }
 
+function onSocketClose(this: WebSocket, code: number): void {
+  const consumer = (this as SwitchboardSocket).consumer;
+  if (consumer) void (consumer.host as SwitchboardServer).onClosed(consumer, code);
+}
+
 function ignoreError(): void {
   // Socket errors (resets, protocol violations) are followed by 'close', where cleanup happens.
 }
 
-const ANONYMOUS: AuthUser = Object.freeze({ id: 'anonymous', name: 'anonymous', isStaff: false, exp: 0, claims: {} });
+const ANONYMOUS: AuthUser = Object.freeze({ id: 'anonymous', name: 'anonymous', isStaff: false, exp: 0 });
 
 export interface ServerDependencies {
   layer?: ChannelLayer;
@@ -73,7 +78,6 @@ export class SwitchboardServer implements ServerContext {
   private readonly router = new Router<WsRoute>();
   private readonly wss: WebSocketServer;
   private readonly expiry = new ExpiryTracker();
-  private readonly opening = new WeakMap<Consumer, Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private shuttingDown = false;
   private drained: (() => void) | undefined;
@@ -153,7 +157,7 @@ export class SwitchboardServer implements ServerContext {
   closeUserConnections(userId: string, code: number, reason: string): number {
     let closed = 0;
     for (const consumer of this.connections) {
-      if (consumer.user.id === userId) {
+      if (consumer.user.id === userId && consumer.isOpen) {
         consumer.close(code, reason);
         closed++;
       }
@@ -179,7 +183,7 @@ export class SwitchboardServer implements ServerContext {
     verification.then((result) => {
       if (socket.destroyed) return;
       this.wss.handleUpgrade(request, socket, head, (ws) => {
-        this.accept(ws as SwitchboardSocket, socket, route, match.params, url.searchParams, result);
+        this.accept(ws as SwitchboardSocket, socket, route, match.params, result);
       });
     }, (error: unknown) => {
       this.logger.error({ err: error }, 'token verification failed unexpectedly');
@@ -192,7 +196,6 @@ export class SwitchboardServer implements ServerContext {
     socket: Duplex,
     route: WsRoute,
     params: Record<string, string>,
-    query: URLSearchParams,
     auth: VerifyResult,
   ): void {
     ws.on('error', ignoreError);
@@ -207,15 +210,17 @@ export class SwitchboardServer implements ServerContext {
       ws.close(CloseCode.GoingAway, CloseReason.ServerShutdown);
       return;
     }
-    const consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params, query });
+    const consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params });
     ws.consumer = consumer;
     ws.pause();
     ws.on('message', onSocketMessage);
     ws.on('pong', onSocketPong);
-    ws.once('close', (code: number) => void this.onClosed(consumer, code));
+    ws.once('close', onSocketClose);
     this.connections.add(consumer);
     this.stats.connectionsOpened++;
-    this.opening.set(consumer, this.open(consumer, route));
+    consumer.opening = this.open(consumer, route).finally(() => {
+      consumer.opening = undefined;
+    });
   }
 
   private async open(consumer: Consumer, route: WsRoute): Promise<void> {
@@ -246,13 +251,14 @@ export class SwitchboardServer implements ServerContext {
     }
   }
 
-  private async onClosed(consumer: Consumer, code: number): Promise<void> {
+  /** @internal Called from the shared 'close' listener. */
+  async onClosed(consumer: Consumer, code: number): Promise<void> {
     consumer.state = ConnectionState.Closed;
     this.connections.delete(consumer);
     if (this.connections.size === 0) this.drained?.();
     this.connectionClosed(consumer);
     // Let a connect in progress settle first, so onDisconnect sees everything it set up.
-    await this.opening.get(consumer);
+    await consumer.opening;
     try {
       if (consumer.connectStarted) await consumer.onDisconnect(code);
     } catch (error) {

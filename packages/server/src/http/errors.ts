@@ -31,6 +31,10 @@ function classify(error: FastifyError | HttpError | Error): { status: number; co
   if (status === 415 || status === 400) return { status: 400, code: ErrorCode.InvalidPayload, message: fastifyError.message };
   if (status === 429) return { status, code: ErrorCode.RateLimited, message: fastifyError.message };
   if (status === 404) return { status, code: ErrorCode.NotFound, message: fastifyError.message };
+  if (status === 401) return { status, code: ErrorCode.Unauthenticated, message: fastifyError.message };
+  if (status === 403) return { status, code: ErrorCode.Forbidden, message: fastifyError.message };
+  if (status === 409) return { status, code: ErrorCode.Conflict, message: fastifyError.message };
+  if (status >= 400 && status < 500) return { status, code: ErrorCode.InvalidPayload, message: fastifyError.message };
   return { status: 500, code: ErrorCode.InternalError, message: 'Internal error' };
 }
 
