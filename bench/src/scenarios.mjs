@@ -132,10 +132,14 @@ export async function manyRooms(server, { connections = 5000, roomSize = 10, rat
 
 /** RSS per idle authenticated connection. */
 export async function idleMemory(server, { connections = 10_000 } = {}) {
-  await sleep(300);
+  // Warm up code paths first so lazily compiled code is not billed to connections.
+  await closeAll(await openClients(server.kind, server.port, 200, { userPrefix: 'warm' }));
+  server.collectGarbage();
+  await sleep(1000);
   const before = rssBytes(server.pid);
   const clients = await openClients(server.kind, server.port, connections);
-  await sleep(1500); // let allocations settle before reading RSS
+  server.collectGarbage();
+  await sleep(1000);
   const after = rssBytes(server.pid);
   await closeAll(clients);
   return {

@@ -43,7 +43,8 @@ export async function startServer(kind, extraEnv = {}) {
     RATE_LIMIT_BURST: '1000000',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, COMMANDS[kind](), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeFlags = ['--expose-gc', '--require', join(here, '..', 'servers', 'gc-on-signal.cjs')];
+  const child = spawn(process.execPath, [...nodeFlags, ...COMMANDS[kind]()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   await new Promise((resolve, reject) => {
@@ -63,6 +64,10 @@ export async function startServer(kind, extraEnv = {}) {
     kind,
     port,
     pid: child.pid,
+    /** Asks the server process for a full GC (see gc-on-signal.cjs). */
+    collectGarbage() {
+      child.kill('SIGUSR2');
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
