@@ -25,7 +25,7 @@ export interface CloseCodeInfo {
 }
 
 export const CLOSE_CODES: readonly CloseCodeInfo[] = [
-  { code: 1000, meaning: 'normal close (client `leave`, logout of a single connection)', retry: false },
+  { code: 1000, meaning: 'normal close (the client closed, or sent `leave` on a document)', retry: false },
   { code: 1001, meaning: 'server shutting down; reconnect (another instance may serve you)', retry: true },
   { code: 1009, meaning: 'frame larger than `maxMessageBytes` (default 64 KiB)', retry: true },
   { code: 1011, meaning: 'the server failed while setting up the connection; retry later', retry: true },
@@ -85,7 +85,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = [
   { code: 'conflict', httpStatus: 409, meaning: 'the write conflicts with the current state', malformed: false },
   { code: 'rate_limited', httpStatus: 429, meaning: 'over the per-connection rate limit; the message was dropped', malformed: false },
   { code: 'too_large', httpStatus: 413, meaning: 'a field or body is over its size limit', malformed: false },
-  { code: 'unauthenticated', httpStatus: 401, meaning: 'REST only: missing, invalid or expired credentials', malformed: false },
+  { code: 'unauthenticated', httpStatus: 401, meaning: 'missing, invalid or expired credentials (REST requests; `refresh_token` with a bad token)', malformed: false },
   { code: 'internal_error', httpStatus: 500, meaning: 'the server failed to handle a valid message; nothing was changed', malformed: false },
 ];
 

@@ -101,6 +101,10 @@ export function json(options: { maxBytes: number }): Schema<unknown> {
   });
 }
 
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
 /** UTF-8 byte length without Buffer/TextEncoder, so this module runs in browsers and Node. */
 export function utf8Length(text: string): number {
   let bytes = 0;
@@ -108,7 +112,7 @@ export function utf8Length(text: string): number {
     const unit = text.charCodeAt(i);
     if (unit < 0x80) bytes += 1;
     else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
       bytes += 4;
       i++;
     } else bytes += 3;
@@ -149,20 +153,23 @@ export function validate<T>(s: Schema<T>, value: unknown): { ok: true; value: T 
 /** Keys that are rejected anywhere in client JSON. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Finds a forbidden key anywhere in a parsed JSON value (depth-first). */
-export function findForbiddenKey(value: unknown, depth = 0): string | undefined {
-  if (depth > 64 || typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = findForbiddenKey(item, depth + 1);
-      if (found) return found;
+/**
+ * Finds a forbidden key anywhere in a parsed JSON value. Iterative, so hostile nesting
+ * depth cannot overflow the stack and nothing deep is skipped.
+ */
+export function findForbiddenKey(value: unknown): string | undefined {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (const item of current) pending.push(item);
+      continue;
     }
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return key;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);
-    if (found) return found;
+    for (const key of Object.keys(current)) {
+      if (FORBIDDEN_KEYS.has(key)) return key;
+      pending.push((current as Record<string, unknown>)[key]);
+    }
   }
   return undefined;
 }

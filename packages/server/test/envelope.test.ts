@@ -67,6 +67,14 @@ describe('errors', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('forbidden keys spelled with JSON escapes, and nested deeper than any fixed limit', async () => {
+    const escaped = '{"type":"message","\\u005f_proto__":{"room":"x","text":"injected"}}';
+    expect(await errorFor(escaped)).toMatchObject({ code: 'invalid_payload', message: 'Forbidden key: __proto__' });
+    let deep: unknown = { prototype: true };
+    for (let i = 0; i < 500; i++) deep = { next: deep };
+    expect(await errorFor({ type: 'join_room', room: 'r', deep })).toMatchObject({ message: 'Forbidden key: prototype' });
+  });
+
   it('ref longer than 64 characters is refused; 64 is echoed', async () => {
     expect(await errorFor({ type: 'ping', ref: 'r'.repeat(65) })).toMatchObject({ code: 'invalid_payload' });
     client.send({ type: 'ping', ref: 'r'.repeat(64) });

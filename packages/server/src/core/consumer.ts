@@ -43,7 +43,8 @@ type OutgoingMessage = { type: string; [key: string]: unknown };
 
 /** Inbox depth at which the socket is paused until the queue drains (TCP backpressure). */
 const INBOX_PAUSE_DEPTH = 32;
-const FORBIDDEN_KEY_HINT = /__proto__|constructor|prototype/;
+/** Cheap pre-check before the full scan; `\\u` because JSON escapes can spell any key. */
+const FORBIDDEN_KEY_HINT = /__proto__|constructor|prototype|\\u/;
 
 interface QueuedFrame {
   data: Buffer;

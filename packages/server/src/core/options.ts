@@ -31,7 +31,7 @@ export interface ServerOptions {
   /** `sqlite:<file>` / a file path (default `./data/switchboard.db`) or `postgres://…`. */
   databaseUrl?: string;
   jwt: JwtOptions;
-  /** Exact origins (`https://app.example.com`) or `*`. The server's own host and localhost are always allowed. */
+  /** Exact origins (`https://app.example.com`) or `*`. The server's own host is always allowed; localhost only while this list is empty. */
   allowedOrigins?: string[];
   maxMessageBytes?: number;
   maxBufferedBytes?: number;
@@ -50,7 +50,7 @@ export interface ServerOptions {
   allowRegistration?: boolean;
   /** Server-to-server key for the publish/notification APIs. */
   apiKey?: string;
-  /** Identifies this process in a cluster (defaults to host:pid). */
+  /** Identifies this process in a cluster (defaults to the process id). */
   instanceId?: string;
   logger?: Logger;
 }
