@@ -7,7 +7,7 @@ import { JWT_SECRET } from './servers.mjs';
 const key = new TextEncoder().encode(JWT_SECRET);
 
 export function signToken(userId) {
-  return new SignJWT({ token_type: 'access', name: userId })
+  return new SignJWT({ token_type: 'access', name: `User ${userId}` })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)

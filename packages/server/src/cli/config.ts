@@ -1,15 +1,20 @@
 /**
  * Maps the environment, a JSON config file and command-line flags onto ServerOptions.
- * Precedence: flags > environment > config file > defaults. This is the only place
- * that reads process.env.
+ * Precedence: flags > environment > config file > defaults. The CLI (this module and
+ * main.ts) is the only place that reads process.env; every variable is listed in ENV_VARS.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULTS, type JwtAlgorithm, type ServerOptions } from '../core/options.js';
+import { DEFAULTS, type JwtAlgorithm, type JwtOptions, type ServerOptions } from '../core/options.js';
 import { isPostgresUrl } from '../store/store.js';
 
 type Env = Record<string, string | undefined>;
+
+/** A configuration mistake: the CLI prints the message (which names the variable, flag or file) and exits 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 export interface ConfigFlags {
   config?: string;
@@ -46,14 +51,77 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['INSTANCE_ID', 'name of this instance in a cluster', 'process id'],
   ['LOG_LEVEL', 'pino level: fatal, error, warn, info, debug, trace, silent', 'info'],
   ['SWITCHBOARD_CONFIG', 'path of a JSON config file (same keys as ServerOptions)', '—'],
+  ['SWITCHBOARD_PASSWORD', 'password for `user create` when --password is not given', '—'],
 ];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Keys a config file may set: every ServerOptions key but the logger (a compile error here means a new option to list). */
+const FILE_KEYS: Record<Exclude<keyof ServerOptions, 'logger'>, true> = {
+  host: true,
+  port: true,
+  databaseUrl: true,
+  jwt: true,
+  allowedOrigins: true,
+  maxMessageBytes: true,
+  maxBufferedBytes: true,
+  maxConnectionsPerUser: true,
+  heartbeatIntervalMs: true,
+  connectionTimeoutMs: true,
+  rateLimitPerSecond: true,
+  rateLimitBurst: true,
+  rateLimitAbuseMs: true,
+  malformedLimit: true,
+  malformedWindowMs: true,
+  roomMemberListMax: true,
+  healthIntervalMs: true,
+  shutdownTimeoutMs: true,
+  allowRegistration: true,
+  apiKey: true,
+  instanceId: true,
+};
+
+const FILE_JWT_KEYS: Record<keyof JwtOptions, true> = {
+  secret: true,
+  publicKey: true,
+  privateKey: true,
+  jwksUrl: true,
+  algorithms: true,
+  issuer: true,
+  audience: true,
+  accessTokenTtlSeconds: true,
+  refreshTokenTtlSeconds: true,
+  clockToleranceSeconds: true,
+};
+
+/** A decimal integer (no `0x`, `1e3` or blanks); `what` names the variable or flag in the error. */
+function parseInteger(what: string, raw: string): number {
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${what} must be an integer, got "${raw}"`);
+  return Number(raw);
+}
 
 function int(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
-  return value;
+  return parseInteger(name, raw);
+}
+
+function bool(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function logLevel(env: Env): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw;
 }
 
 function list(raw: string | undefined): string[] | undefined {
@@ -62,41 +130,85 @@ function list(raw: string | undefined): string[] | undefined {
 }
 
 /** A PEM given inline or as a path to a file. */
-function pem(raw: string | undefined): string | undefined {
+function pem(name: string, raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (raw.includes('-----BEGIN')) return raw.replace(/\\n/g, '\n');
-  return readFileSync(raw, 'utf8');
+  try {
+    return readFileSync(raw, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read key file ${raw}: ${(error as Error).message}`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads the JSON config file; unknown keys are errors (a typo must not be silently ignored). */
+function readConfigFile(path: string): Partial<ServerOptions> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: invalid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new ConfigError(`${path}: the config file must hold a JSON object`);
+  for (const key of Object.keys(parsed)) {
+    if (!Object.hasOwn(FILE_KEYS, key)) throw new ConfigError(`${path}: unknown option "${key}"`);
+  }
+  if (parsed.jwt !== undefined) {
+    if (!isObject(parsed.jwt)) throw new ConfigError(`${path}: "jwt" must be an object`);
+    for (const key of Object.keys(parsed.jwt)) {
+      if (!Object.hasOwn(FILE_JWT_KEYS, key)) throw new ConfigError(`${path}: unknown option "jwt.${key}"`);
+    }
+  }
+  return parsed as Partial<ServerOptions>;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/**
+ * The directory of the SQLite database (where the development JWT secret lives), or
+ * `./data` for PostgreSQL and in-memory databases. Parses `sqlite:` URLs like Store does.
+ */
 export function dataDirectory(databaseUrl: string): string {
   if (isPostgresUrl(databaseUrl)) return resolve('data');
-  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : databaseUrl;
+  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '') : databaseUrl;
   return file === ':memory:' ? resolve('data') : dirname(resolve(file));
 }
 
 export interface LoadedConfig {
   options: ServerOptions;
+  /** The database URL after flags, env and file (default applied). */
+  databaseUrl: string;
   logLevel: string;
-  /** Set when a development secret was generated or reused from the data directory. */
+  /** Set by ensureDevSecret when a development secret was generated or reused from the data directory. */
   devSecretFile?: string;
   devSecretCreated?: boolean;
 }
 
 export function loadConfig(env: Env, flags: ConfigFlags = {}): LoadedConfig {
-  const configPath = flags.config ?? env.SWITCHBOARD_CONFIG;
-  const fromFile: Partial<ServerOptions> = configPath ? JSON.parse(readFileSync(configPath, 'utf8')) : {};
+  const configPath = flags.config ?? (env.SWITCHBOARD_CONFIG || undefined);
+  const fromFile: Partial<ServerOptions> = configPath ? readConfigFile(configPath) : {};
   const fileJwt = fromFile.jwt ?? {};
 
-  const jwt = {
+  if (env.JWT_SECRET && Buffer.byteLength(env.JWT_SECRET) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes (HS256 needs 256 bits of key)');
+  }
+  const jwt: JwtOptions = {
     ...fileJwt,
     ...withoutUndefined({
       secret: env.JWT_SECRET || undefined,
-      publicKey: pem(env.JWT_PUBLIC_KEY),
-      privateKey: pem(env.JWT_PRIVATE_KEY),
+      publicKey: pem('JWT_PUBLIC_KEY', env.JWT_PUBLIC_KEY),
+      privateKey: pem('JWT_PRIVATE_KEY', env.JWT_PRIVATE_KEY),
       jwksUrl: env.JWT_JWKS_URL || undefined,
       algorithms: list(env.JWT_ALGORITHMS) as JwtAlgorithm[] | undefined,
       issuer: env.JWT_ISSUER || undefined,
@@ -109,7 +221,7 @@ export function loadConfig(env: Env, flags: ConfigFlags = {}): LoadedConfig {
   const options: ServerOptions = {
     ...fromFile,
     ...withoutUndefined({
-      port: flags.port !== undefined ? Number(flags.port) : int(env, 'PORT'),
+      port: flags.port !== undefined ? parseInteger('--port', flags.port) : int(env, 'PORT'),
       host: flags.host ?? (env.HOST || undefined),
       databaseUrl: flags.databaseUrl ?? (env.DATABASE_URL || undefined),
       allowedOrigins: list(env.ALLOWED_ORIGINS),
@@ -121,24 +233,40 @@ export function loadConfig(env: Env, flags: ConfigFlags = {}): LoadedConfig {
       rateLimitPerSecond: int(env, 'RATE_LIMIT_PER_SECOND'),
       rateLimitBurst: int(env, 'RATE_LIMIT_BURST'),
       roomMemberListMax: int(env, 'ROOM_MEMBER_LIST_MAX'),
-      allowRegistration: env.ALLOW_REGISTRATION === undefined ? undefined : env.ALLOW_REGISTRATION !== 'false',
+      allowRegistration: bool(env, 'ALLOW_REGISTRATION'),
       apiKey: env.API_KEY || undefined,
       instanceId: env.INSTANCE_ID || undefined,
     }),
     jwt,
   };
 
-  const loaded: LoadedConfig = { options, logLevel: env.LOG_LEVEL || 'info' };
-  if (!jwt.secret && !jwt.publicKey && !jwt.jwksUrl) {
-    const file = join(dataDirectory(options.databaseUrl ?? DEFAULTS.databaseUrl), 'jwt-secret');
-    loaded.devSecretFile = file;
-    loaded.devSecretCreated = !existsSync(file);
-    if (loaded.devSecretCreated) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-      chmodSync(file, 0o600);
-    }
-    jwt.secret = readFileSync(file, 'utf8').trim();
+  return { options, databaseUrl: options.databaseUrl ?? DEFAULTS.databaseUrl, logLevel: logLevel(env) };
+}
+
+/**
+ * Without any JWT key configured, reads the development secret from `jwt-secret` in the
+ * data directory, generating it (mode 0600) on first use. Only commands that sign or
+ * verify tokens call this, so `migrate` and `user create` never create a key silently.
+ */
+export function ensureDevSecret(config: LoadedConfig): void {
+  const { jwt } = config.options;
+  if (jwt.secret || jwt.publicKey || jwt.jwksUrl) return;
+  const file = join(dataDirectory(config.databaseUrl), 'jwt-secret');
+  mkdirSync(dirname(file), { recursive: true });
+  let created = true;
+  try {
+    // 'wx': two processes starting at once must not overwrite each other's secret.
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    created = false;
   }
-  return loaded;
+  const secret = readFileSync(file, 'utf8').trim();
+  if (Buffer.byteLength(secret) < 32) {
+    throw new ConfigError(`${file} holds no usable secret (fewer than 32 bytes); delete it to generate a new one, or set JWT_SECRET`);
+  }
+  config.options = { ...config.options, jwt: { ...jwt, secret } };
+  config.devSecretFile = file;
+  config.devSecretCreated = created;
 }

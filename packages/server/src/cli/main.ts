@@ -11,7 +11,7 @@ import { TokenIssuer } from '../core/tokens.js';
 import { Store } from '../store/store.js';
 import { UsernameTakenError } from '../store/users.js';
 import { SERVER_VERSION } from '../version.js';
-import { ENV_VARS, loadConfig, type LoadedConfig } from './config.js';
+import { ENV_VARS, ensureDevSecret, loadConfig, type LoadedConfig } from './config.js';
 
 const USAGE = `switchboard ${SERVER_VERSION} — self-hosted realtime backend
 
@@ -45,9 +45,9 @@ function warnAboutDevSecret(config: LoadedConfig): void {
   );
 }
 
+/** Opens and migrates the database; needs no JWT configuration. */
 async function withStore<T>(config: LoadedConfig, action: (store: Store) => Promise<T>): Promise<T> {
-  const options = resolveOptions(config.options);
-  const store = new Store(options.databaseUrl);
+  const store = new Store(config.databaseUrl);
   try {
     await store.migrate();
     return await action(store);
@@ -56,21 +56,37 @@ async function withStore<T>(config: LoadedConfig, action: (store: Store) => Prom
   }
 }
 
+/**
+ * A repeat of the signal within this window is the same keypress or `docker stop` delivered
+ * twice (the terminal signals the whole process group and `npm start` forwards its copy), not
+ * an impatient second Ctrl-C: it must not cut the graceful shutdown short.
+ */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
+/** Added to shutdownTimeoutMs: closing HTTP, apps and the database after the connections drained. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function serve(config: LoadedConfig): Promise<void> {
+  ensureDevSecret(config);
   warnAboutDevSecret(config);
   const logger = pino({ level: config.logLevel });
   const server = new SwitchboardServer({ ...config.options, logger }, { apps: builtinApps() });
-  const address = await server.start();
-  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
-  out(`Switchboard listening on http://${host}:${address.port}`);
-  out(`  rooms WebSocket: ws://${host}:${address.port}/api/v1/ws?token=<access token>`);
-  out(`  API docs:        http://${host}:${address.port}/api/docs`);
-  let stopping = false;
+  const ready = server.start();
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_WINDOW_MS) return;
+      process.stderr.write(`switchboard: ${signal} again, exiting before the graceful shutdown finished\n`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
-    server.stop().then(
+    const deadline = server.options.shutdownTimeoutMs + SHUTDOWN_GRACE_MS;
+    setTimeout(() => {
+      process.stderr.write(`switchboard: shutdown did not finish within ${deadline} ms, exiting\n`);
+      process.exit(1);
+    }, deadline).unref();
+    // A signal during startup stops the server once it has started.
+    ready.then(() => server.stop()).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -78,8 +94,16 @@ async function serve(config: LoadedConfig): Promise<void> {
       },
     );
   };
+  // Installed before the listening line: whoever waits for that line may signal at once.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const address = await ready;
+  if (stoppingSince !== undefined) return;
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  out(`Switchboard listening on http://${host}:${address.port}`);
+  out(`  rooms WebSocket: ws://${host}:${address.port}/api/v1/ws?token=<access token>`);
+  out(`  API docs:        http://${host}:${address.port}/api/docs`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -137,12 +161,13 @@ async function main(argv: string[]): Promise<void> {
     case 'token': {
       const [username] = rest;
       if (!username) fail('usage: switchboard token <username> [--ttl SECONDS]');
+      const ttl = values.ttl !== undefined ? Number(values.ttl) : undefined;
+      if (ttl !== undefined && !(/^\d+$/.test(values.ttl!) && ttl > 0)) fail('--ttl must be a positive integer');
+      ensureDevSecret(config);
       warnAboutDevSecret(config);
       const options = resolveOptions(config.options);
       const user = await withStore(config, (store) => store.users.findByUsername(username));
       if (!user) fail(`no user named ${username} (create one with: switchboard user create ${username} --password …)`);
-      const ttl = values.ttl !== undefined ? Number(values.ttl) : undefined;
-      if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) fail('--ttl must be a positive integer');
       out(await new TokenIssuer(options.jwt).access(user, ttl));
       return;
     }

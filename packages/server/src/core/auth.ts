@@ -2,6 +2,7 @@
  * JWT verification (PROTOCOL.md §1 Authentication) and token extraction from an
  * upgrade request. Tokens are never logged: callers get a reason code, not the token.
  */
+import { createSecretKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   createRemoteJWKSet,
@@ -41,7 +42,9 @@ export class TokenVerifier {
 
   private async loadKey(): Promise<Key> {
     const { secret, publicKey, jwksUrl, algorithms } = this.options;
-    if (algorithms[0]!.startsWith('HS')) return new TextEncoder().encode(secret);
+    // A KeyObject, not raw bytes: jose caches its WebCrypto form per KeyObject, while raw
+    // bytes are re-imported on every verify (the biggest cost of a connect).
+    if (algorithms[0]!.startsWith('HS')) return createSecretKey(Buffer.from(secret!, 'utf8'));
     if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl));
     return importSPKI(publicKey!, algorithms[0]!);
   }

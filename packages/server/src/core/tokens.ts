@@ -2,7 +2,7 @@
  * Issues access and refresh tokens in Django simplejwt's shape, so tokens from this
  * server and from a seed's Django backend are interchangeable.
  */
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { SignJWT, importPKCS8, importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import type { ResolvedJwtOptions } from './options.js';
 
@@ -41,7 +41,7 @@ export class TokenIssuer {
   private key(): Promise<SigningKey> {
     if (!this.canIssue) throw new Error('token issuing needs jwt.secret or jwt.privateKey');
     this.keyPromise ??= this.algorithm.startsWith('HS')
-      ? Promise.resolve(new TextEncoder().encode(this.options.secret))
+      ? Promise.resolve(createSecretKey(Buffer.from(this.options.secret!, 'utf8')))
       : importPKCS8(this.options.privateKey!, this.algorithm);
     return this.keyPromise;
   }
