@@ -4,6 +4,10 @@
  * SQLite and PostgreSQL (portable column types only).
  */
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { blogMigrations } from './migrations/blog.js';
+import { conversationsMigrations } from './migrations/conversations.js';
+import { operationsMigrations } from './migrations/operations.js';
+import { projectsMigrations } from './migrations/projects.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users': {
@@ -144,8 +148,20 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/**
+ * Feature migrations use their own number range so features can land in any order:
+ * blog 03xx, projects 04xx, conversations 05xx, operations 06xx.
+ */
+const allMigrations: Record<string, Migration> = {
+  ...migrations,
+  ...blogMigrations,
+  ...projectsMigrations,
+  ...conversationsMigrations,
+  ...operationsMigrations,
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return migrations;
+    return allMigrations;
   },
 };

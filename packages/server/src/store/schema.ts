@@ -1,3 +1,8 @@
+import type { BlogTables } from './schema-blog.js';
+import type { ConversationsTables } from './schema-conversations.js';
+import type { OperationsTables } from './schema-operations.js';
+import type { ProjectsTables } from './schema-projects.js';
+
 /**
  * Table types for Kysely. Timestamps are ISO-8601 UTC text and booleans are stored as
  * 0/1 integers, so SQLite and PostgreSQL share one schema and one set of queries.
@@ -110,7 +115,8 @@ export interface NotificationsTable {
   read_at: string | null;
 }
 
-export interface Database {
+/** Every table; feature tables are declared next to their feature's migrations. */
+export interface Database extends BlogTables, ProjectsTables, ConversationsTables, OperationsTables {
   users: UsersTable;
   revoked_tokens: RevokedTokensTable;
   workspaces: WorkspacesTable;

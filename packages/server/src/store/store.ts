@@ -69,7 +69,9 @@ export class Store {
 
   /** Applies pending migrations; throws with the failing migration's name. */
   async migrate(): Promise<MigrationResultSet> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    // Features number their migrations in their own ranges, so a core migration added
+    // later may sort before one already applied.
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider, allowUnorderedMigrations: true });
     const result = await migrator.migrateToLatest();
     if (result.error) {
       const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,0 +1,2 @@
+/** Tables of the operations feature (filled in by the feature). */
+export interface OperationsTables {}

@@ -1,0 +1,2 @@
+/** Tables of the projects feature (filled in by the feature). */
+export interface ProjectsTables {}
