@@ -56,42 +56,47 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Keys a config file may set: every ServerOptions key but the logger (a compile error here means a new option to list). */
-const FILE_KEYS: Record<Exclude<keyof ServerOptions, 'logger'>, true> = {
-  host: true,
-  port: true,
-  databaseUrl: true,
-  jwt: true,
-  allowedOrigins: true,
-  maxMessageBytes: true,
-  maxBufferedBytes: true,
-  maxConnectionsPerUser: true,
-  heartbeatIntervalMs: true,
-  connectionTimeoutMs: true,
-  rateLimitPerSecond: true,
-  rateLimitBurst: true,
-  rateLimitAbuseMs: true,
-  malformedLimit: true,
-  malformedWindowMs: true,
-  roomMemberListMax: true,
-  healthIntervalMs: true,
-  shutdownTimeoutMs: true,
-  allowRegistration: true,
-  apiKey: true,
-  instanceId: true,
+type FileValue = 'string' | 'number' | 'boolean' | 'string[]' | 'object';
+
+/**
+ * What a config file may set, with the JSON type of each value: every ServerOptions key
+ * but the logger (a compile error here means a new option to list).
+ */
+const FILE_KEYS: Record<Exclude<keyof ServerOptions, 'logger'>, FileValue> = {
+  host: 'string',
+  port: 'number',
+  databaseUrl: 'string',
+  jwt: 'object',
+  allowedOrigins: 'string[]',
+  maxMessageBytes: 'number',
+  maxBufferedBytes: 'number',
+  maxConnectionsPerUser: 'number',
+  heartbeatIntervalMs: 'number',
+  connectionTimeoutMs: 'number',
+  rateLimitPerSecond: 'number',
+  rateLimitBurst: 'number',
+  rateLimitAbuseMs: 'number',
+  malformedLimit: 'number',
+  malformedWindowMs: 'number',
+  roomMemberListMax: 'number',
+  healthIntervalMs: 'number',
+  shutdownTimeoutMs: 'number',
+  allowRegistration: 'boolean',
+  apiKey: 'string',
+  instanceId: 'string',
 };
 
-const FILE_JWT_KEYS: Record<keyof JwtOptions, true> = {
-  secret: true,
-  publicKey: true,
-  privateKey: true,
-  jwksUrl: true,
-  algorithms: true,
-  issuer: true,
-  audience: true,
-  accessTokenTtlSeconds: true,
-  refreshTokenTtlSeconds: true,
-  clockToleranceSeconds: true,
+const FILE_JWT_KEYS: Record<keyof JwtOptions, FileValue> = {
+  secret: 'string',
+  publicKey: 'string',
+  privateKey: 'string',
+  jwksUrl: 'string',
+  algorithms: 'string[]',
+  issuer: 'string',
+  audience: 'string',
+  accessTokenTtlSeconds: 'number',
+  refreshTokenTtlSeconds: 'number',
+  clockToleranceSeconds: 'number',
 };
 
 /** A decimal integer (no `0x`, `1e3` or blanks); `what` names the variable or flag in the error. */
@@ -159,16 +164,26 @@ function readConfigFile(path: string): Partial<ServerOptions> {
     throw new ConfigError(`${path}: invalid JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed)) throw new ConfigError(`${path}: the config file must hold a JSON object`);
-  for (const key of Object.keys(parsed)) {
-    if (!Object.hasOwn(FILE_KEYS, key)) throw new ConfigError(`${path}: unknown option "${key}"`);
-  }
-  if (parsed.jwt !== undefined) {
-    if (!isObject(parsed.jwt)) throw new ConfigError(`${path}: "jwt" must be an object`);
-    for (const key of Object.keys(parsed.jwt)) {
-      if (!Object.hasOwn(FILE_JWT_KEYS, key)) throw new ConfigError(`${path}: unknown option "jwt.${key}"`);
+  checkKeys(path, parsed, FILE_KEYS, '');
+  if (isObject(parsed.jwt)) checkKeys(path, parsed.jwt, FILE_JWT_KEYS, 'jwt.');
+  return parsed as Partial<ServerOptions>;
+}
+
+function hasType(value: unknown, type: FileValue): boolean {
+  if (type === 'object') return isObject(value);
+  if (type === 'string[]') return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return typeof value === type;
+}
+
+/** Unknown keys and mistyped values are errors: `"allowRegistration": "false"` must not mean true. */
+function checkKeys(path: string, object: Record<string, unknown>, known: Record<string, FileValue>, prefix: string): void {
+  for (const [key, value] of Object.entries(object)) {
+    if (!Object.hasOwn(known, key)) throw new ConfigError(`${path}: unknown option "${prefix}${key}"`);
+    const type = known[key]!;
+    if (!hasType(value, type)) {
+      throw new ConfigError(`${path}: "${prefix}${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type === 'object' ? 'JSON object' : type}`}`);
     }
   }
-  return parsed as Partial<ServerOptions>;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

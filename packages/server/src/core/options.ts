@@ -150,6 +150,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (resolved.connectionTimeoutMs > MAX_CONNECTION_TIMEOUT_MS) {
     throw new TypeError(`connectionTimeoutMs must be at most ${MAX_CONNECTION_TIMEOUT_MS}`);
   }
-  if (resolved.port < 0 || resolved.port > 65535) throw new TypeError(`port out of range: ${resolved.port}`);
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new TypeError(`port must be an integer from 0 to 65535, got ${resolved.port}`);
+  }
   return Object.freeze(resolved);
 }
