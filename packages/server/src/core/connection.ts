@@ -41,6 +41,8 @@ export class Connection implements LayerMember, BatchedWriter {
   lastSeenAt = Date.now();
   /** Expiry second under which ExpiryTracker filed this connection; 0 when not filed. */
   expiryBucket = 0;
+  /** True once 'open' listeners were told, so 'close' listeners hear of exactly those. */
+  announced = false;
   /** The connect sequence (authorize → onConnect) while it runs; cleared when done. */
   opening: Promise<void> | undefined;
   /** Groups this connection joined, left automatically on close. */

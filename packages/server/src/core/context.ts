@@ -12,6 +12,20 @@ import type { ChannelLayer } from '../layer/types.js';
 import type { Presence } from '../presence/types.js';
 import type { Store } from '../store/store.js';
 
+/** A connection's lifecycle as apps see it (e.g. to keep connection records). */
+export interface ConnectionEvent {
+  readonly connectionId: number;
+  readonly userId: string;
+  /** The route pattern, e.g. `/ws/channels/:id/`. */
+  readonly route: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly at: Date;
+  /** Close code, on close only. */
+  readonly code?: number;
+}
+
+export type ConnectionListener = (event: ConnectionEvent) => void;
+
 export interface ServerContext {
   readonly options: ResolvedOptions;
   readonly stats: ServerStats;
@@ -27,6 +41,11 @@ export interface ServerContext {
   rescheduleExpiry(connection: Connection): void;
   /** Bookkeeping once a connection is fully closed. */
   connectionClosed(connection: Connection): void;
+  /**
+   * Observes connections once open (after onConnect) and once closed. Listeners run
+   * synchronously on the connect path: keep them O(1) and defer any I/O.
+   */
+  onConnectionEvent(kind: 'open' | 'close', listener: ConnectionListener): () => void;
   /** Closes every connection of a user on this instance (logout, account removal). */
   closeUserConnections(userId: string, code: number, reason: string): number;
 }

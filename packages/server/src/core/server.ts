@@ -14,7 +14,7 @@ import type { App, WsRoute } from './app.js';
 import { TokenVerifier, extractToken, type AuthUser, type VerifyResult } from './auth.js';
 import { ConnectionState, type Connection } from './connection.js';
 import type { Consumer } from './consumer.js';
-import { CONNECTIONS_TOPIC, type ServerContext } from './context.js';
+import { CONNECTIONS_TOPIC, type ConnectionListener, type ServerContext } from './context.js';
 import { ExpiryTracker } from './expiry.js';
 import { sweepConnections } from './heartbeat.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
@@ -79,6 +79,7 @@ export class SwitchboardServer implements ServerContext {
   private readonly wss: WebSocketServer;
   private readonly expiry = new ExpiryTracker();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly listeners = { open: new Set<ConnectionListener>(), close: new Set<ConnectionListener>() };
   private shuttingDown = false;
   private drained: (() => void) | undefined;
   private started = false;
@@ -152,6 +153,24 @@ export class SwitchboardServer implements ServerContext {
 
   connectionClosed(connection: Connection): void {
     this.expiry.remove(connection);
+  }
+
+  onConnectionEvent(kind: 'open' | 'close', listener: ConnectionListener): () => void {
+    this.listeners[kind].add(listener);
+    return () => this.listeners[kind].delete(listener);
+  }
+
+  private emitConnectionEvent(kind: 'open' | 'close', consumer: Consumer, code?: number): void {
+    const listeners = this.listeners[kind];
+    if (listeners.size === 0) return;
+    const event = { connectionId: consumer.id, userId: consumer.user.id, route: consumer.route, params: consumer.params, at: new Date(), code };
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: error }, 'connection listener failed');
+      }
+    }
   }
 
   closeUserConnections(userId: string, code: number, reason: string): number {
@@ -244,7 +263,11 @@ export class SwitchboardServer implements ServerContext {
       if (consumer.state !== ConnectionState.Connecting) return;
       consumer.connectStarted = true;
       await consumer.onConnect();
-      if (consumer.state === ConnectionState.Connecting) consumer.markOpen();
+      if (consumer.state === ConnectionState.Connecting) {
+        consumer.markOpen();
+        consumer.announced = true;
+        this.emitConnectionEvent('open', consumer);
+      }
     } catch (error) {
       this.logger.error({ err: error, route: route.path }, 'connect failed');
       consumer.close(CloseCode.InternalError, CloseReason.InternalError);
@@ -259,6 +282,7 @@ export class SwitchboardServer implements ServerContext {
     this.connectionClosed(consumer);
     // Let a connect in progress settle first, so onDisconnect sees everything it set up.
     await consumer.opening;
+    if (consumer.announced) this.emitConnectionEvent('close', consumer, code);
     try {
       if (consumer.connectStarted) await consumer.onDisconnect(code);
     } catch (error) {
