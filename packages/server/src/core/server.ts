@@ -46,7 +46,7 @@ function onSocketPong(this: WebSocket): void {
 
 function onSocketClose(this: WebSocket, code: number): void {
   const consumer = (this as SwitchboardSocket).consumer;
-  if (consumer) void (consumer.host as SwitchboardServer).onClosed(consumer, code);
+  if (consumer) (consumer.host as SwitchboardServer).trackClose(consumer, code);
 }
 
 function ignoreError(): void {
@@ -274,8 +274,16 @@ export class SwitchboardServer implements ServerContext {
     }
   }
 
+  /** Disconnect handlers still running; shutdown waits for them before closing the store. */
+  private readonly closing = new Set<Promise<void>>();
+
   /** @internal Called from the shared 'close' listener. */
-  async onClosed(consumer: Consumer, code: number): Promise<void> {
+  trackClose(consumer: Consumer, code: number): void {
+    const done = this.onClosed(consumer, code).finally(() => this.closing.delete(done));
+    this.closing.add(done);
+  }
+
+  private async onClosed(consumer: Consumer, code: number): Promise<void> {
     consumer.state = ConnectionState.Closed;
     this.connections.delete(consumer);
     if (this.connections.size === 0) this.drained?.();
@@ -316,6 +324,7 @@ export class SwitchboardServer implements ServerContext {
       clearTimeout(timer);
       for (const consumer of this.connections) consumer.terminate();
     }
+    await Promise.allSettled([...this.closing]);
     for (const app of this.apps) await app.stop?.();
     await this.http.close();
     await this.layer.close();

@@ -70,7 +70,9 @@ export class WorkspaceRepository {
       .innerJoin('workspace_members', 'workspace_members.workspace_id', 'workspaces.id')
       .selectAll('workspaces')
       .where('workspace_members.user_id', '=', userId)
+      // created_at can tie within a millisecond; the id keeps the order stable.
       .orderBy('workspaces.created_at')
+      .orderBy('workspaces.id')
       .execute();
     return rows.map(toWorkspace);
   }
@@ -120,7 +122,7 @@ export class WorkspaceRepository {
   }
 
   async listChannels(workspaceId: string, userId: string): Promise<Channel[]> {
-    const rows = await this.db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+    const rows = await this.db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
     const channels = rows.map(toChannel);
     const privateIds = channels.filter((c) => c.type === 'private').map((c) => c.id);
     if (privateIds.length === 0) return channels;

@@ -1,0 +1,152 @@
+/**
+ * Channel REST routes (PROTOCOL.md §8): private channel members, message history,
+ * posting (persisted and broadcast exactly like a WebSocket `message`) and read
+ * markers. A channel the caller may not use answers 404, exactly like one that does
+ * not exist; 403 is for a visible channel where the action is not allowed.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCode, type ChannelMessageIn } from '@switchboard/protocol';
+import type { AuthUser } from '../../core/auth.js';
+import type { ServerContext } from '../../core/context.js';
+import { ClientError } from '../../core/errors.js';
+import { requireUser } from '../../http/authenticate.js';
+import { HttpError } from '../../http/errors.js';
+import type { Channel } from '../../store/workspaces.js';
+import {
+  errorSchema,
+  historyQuery,
+  historySchema,
+  idParams,
+  membershipSchema,
+  messageBody,
+  messageSchema,
+  readBody,
+  readMarkerSchema,
+  userIdBody,
+} from './http-schemas.js';
+import { ChannelsService, authorOf } from './service.js';
+
+interface IdParams {
+  id: string;
+}
+
+interface HistoryQuerystring {
+  before_seq?: number;
+  after_seq?: number;
+  limit?: number;
+}
+
+/** The service speaks protocol errors (ClientError); REST answers them with their HTTP status. */
+async function asHttp<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ClientError) throw new HttpError(error.code, error.message);
+    throw error;
+  }
+}
+
+export function channelRoutes(fastify: FastifyInstance, context: ServerContext): void {
+  const { store } = context;
+  const service = ChannelsService.for(context);
+  const callers = new WeakMap<FastifyRequest, AuthUser>();
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
+    callers.set(request, await requireUser(context, request));
+  };
+  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+
+  const accessibleChannel = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Channel> => {
+    const channel = await store.workspaces.accessibleChannel(request.params.id, caller(request).id);
+    if (!channel) throw new HttpError(ErrorCode.NotFound, 'Channel not found');
+    return channel;
+  };
+
+  fastify.post<{ Params: IdParams; Body: { user_id: string } }>(
+    '/api/channels/:id/members',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['channels'],
+        summary: 'Add a workspace member to a private channel (channel members only); 200 when already a member',
+        security: [{ bearer: [] }],
+        params: idParams,
+        body: userIdBody,
+        response: { 200: membershipSchema('channel_id'), 201: membershipSchema('channel_id'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const channel = await accessibleChannel(request);
+      if (channel.type !== 'private') {
+        throw new HttpError(ErrorCode.Forbidden, 'Public channels are open to every workspace member and have no member list');
+      }
+      const userId = request.body.user_id;
+      if (!(await store.workspaces.isMember(channel.workspaceId, userId))) {
+        throw new HttpError(ErrorCode.Forbidden, 'Only members of the workspace can join its channels');
+      }
+      const added = await store.workspaces.addChannelMember(channel.id, userId);
+      if (added) service.audience.forgetChannel(channel.id);
+      return reply.code(added ? 201 : 200).send({ channel_id: channel.id, user_id: userId, added });
+    },
+  );
+
+  fastify.get<{ Params: IdParams; Querystring: HistoryQuerystring }>(
+    '/api/channels/:id/messages',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['channels'],
+        summary: 'A page of messages, oldest first: after_seq catches up after it, before_seq pages back; default the newest',
+        security: [{ bearer: [] }],
+        params: idParams,
+        querystring: historyQuery,
+        response: { 200: historySchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const channel = await accessibleChannel(request);
+      const { before_seq: beforeSeq, after_seq: afterSeq, limit } = request.query;
+      return service.history(channel, { beforeSeq, afterSeq, limit });
+    },
+  );
+
+  fastify.post<{ Params: IdParams; Body: ChannelMessageIn | undefined }>(
+    '/api/channels/:id/messages',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['channels'],
+        summary: 'Post a message: stored, then broadcast to the channel like a WebSocket message; a repeated client_id answers 200 with the stored message',
+        security: [{ bearer: [] }],
+        params: idParams,
+        body: messageBody,
+        response: { 200: messageSchema, 201: messageSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const channel = await accessibleChannel(request);
+      const author = await authorOf(context, caller(request));
+      const result = await asHttp(service.postMessage(channel, author, request.body ?? {}));
+      return reply.code(result.created ? 201 : 200).send(result.message);
+    },
+  );
+
+  fastify.post<{ Params: IdParams; Body: { message_id: string } }>(
+    '/api/channels/:id/read',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags: ['channels'],
+        summary: "Move the caller's read marker forward to a message; broadcast as `read` when it moved",
+        security: [{ bearer: [] }],
+        params: idParams,
+        body: readBody,
+        response: { 200: readMarkerSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const channel = await accessibleChannel(request);
+      const result = await asHttp(service.markRead(channel, caller(request).id, request.body.message_id));
+      return { ...result.marker, moved: result.moved };
+    },
+  );
+}
