@@ -28,6 +28,10 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['PORT', 'HTTP and WebSocket port', String(DEFAULTS.port)],
   ['HOST', 'interface to bind', DEFAULTS.host],
   ['DATABASE_URL', 'SQLite file path (or `sqlite:<path>`) or `postgres://…`', DEFAULTS.databaseUrl],
+  ['REDIS_URL', 'Redis for fan-out and presence across instances (`redis://host:6379`); unset = one instance, in memory', '—'],
+  ['REDIS_CLUSTER', '`true`: REDIS_URL is a Redis Cluster seed node (sharded pub/sub)', 'false'],
+  ['REDIS_CLUSTER_NODES', 'comma-separated cluster node URLs (implies REDIS_CLUSTER)', '—'],
+  ['PRESENCE_TTL_MS', 'how long a dead instance\'s users stay present in Redis', '30000'],
   ['JWT_SECRET', 'HS256 secret (≥ 32 bytes); generated into `data/jwt-secret` on first run if no key is set', 'generated'],
   ['JWT_PUBLIC_KEY', 'PEM public key (or a path to one) for RS256/ES256 verification', '—'],
   ['JWT_PRIVATE_KEY', 'PEM private key (or a path) so the server can issue RS256/ES256 tokens', '—'],
@@ -200,8 +204,17 @@ export function dataDirectory(databaseUrl: string): string {
   return file === ':memory:' ? resolve('data') : dirname(resolve(file));
 }
 
+export interface RedisConfig {
+  url?: string;
+  cluster: boolean;
+  clusterNodes?: string[];
+  presenceTtlMs?: number;
+}
+
 export interface LoadedConfig {
   options: ServerOptions;
+  /** Redis for multi-instance deployments; absent fields mean one in-memory instance. */
+  redis: RedisConfig;
   /** The database URL after flags, env and file (default applied). */
   databaseUrl: string;
   logLevel: string;
@@ -255,7 +268,15 @@ export function loadConfig(env: Env, flags: ConfigFlags = {}): LoadedConfig {
     jwt,
   };
 
-  return { options, databaseUrl: options.databaseUrl ?? DEFAULTS.databaseUrl, logLevel: logLevel(env) };
+  const redis: RedisConfig = {
+    cluster: bool(env, 'REDIS_CLUSTER') ?? false,
+    ...withoutUndefined({
+      url: env.REDIS_URL || undefined,
+      clusterNodes: list(env.REDIS_CLUSTER_NODES),
+      presenceTtlMs: int(env, 'PRESENCE_TTL_MS'),
+    }),
+  };
+  return { options, redis, databaseUrl: options.databaseUrl ?? DEFAULTS.databaseUrl, logLevel: logLevel(env) };
 }
 
 /**

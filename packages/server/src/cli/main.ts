@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { builtinApps } from '../apps/index.js';
-import { resolveOptions } from '../core/options.js';
+import { createBackends } from '../layer/index.js';
+import { defaultInstanceId, resolveOptions } from '../core/options.js';
 import { SwitchboardServer } from '../core/server.js';
 import { TokenIssuer } from '../core/tokens.js';
 import { Store } from '../store/store.js';
@@ -69,7 +70,21 @@ async function serve(config: LoadedConfig): Promise<void> {
   ensureDevSecret(config);
   warnAboutDevSecret(config);
   const logger = pino({ level: config.logLevel });
-  const server = new SwitchboardServer({ ...config.options, logger }, { apps: builtinApps() });
+  const { redis } = config;
+  // One id for the server, the channel layer and presence, so cluster records agree.
+  config.options = { ...config.options, instanceId: config.options.instanceId ?? defaultInstanceId() };
+  const backends = await createBackends({
+    ...(redis.url ? { redisUrl: redis.url } : {}),
+    redisCluster: redis.cluster,
+    ...(redis.clusterNodes ? { clusterNodes: redis.clusterNodes } : {}),
+    ...(redis.presenceTtlMs ? { presenceTtlMs: redis.presenceTtlMs } : {}),
+    instanceId: config.options.instanceId,
+    logger,
+  });
+  const server = new SwitchboardServer(
+    { ...config.options, logger },
+    { apps: builtinApps(), layer: backends.layer, presence: backends.presence },
+  );
   const ready = server.start();
   let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {

@@ -3,6 +3,7 @@
  * names. Nothing in the library reads the environment; the CLI maps env vars,
  * flags and a config file onto these options.
  */
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 
 export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
@@ -50,7 +51,7 @@ export interface ServerOptions {
   allowRegistration?: boolean;
   /** Server-to-server key for the publish/notification APIs. */
   apiKey?: string;
-  /** Identifies this process in a cluster (defaults to the process id). */
+  /** Identifies this process in a cluster (defaults to host:pid). */
   instanceId?: string;
   logger?: Logger;
 }
@@ -98,6 +99,11 @@ function positiveInt(name: string, value: number): number {
   return value;
 }
 
+/** host:pid, unique across the machines of a cluster. */
+export function defaultInstanceId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const jwt = options.jwt ?? {};
   if (!jwt.secret && !jwt.publicKey && !jwt.jwksUrl) {
@@ -138,7 +144,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     shutdownTimeoutMs: positiveInt('shutdownTimeoutMs', options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs),
     allowRegistration: options.allowRegistration ?? DEFAULTS.allowRegistration,
     apiKey: options.apiKey || undefined,
-    instanceId: options.instanceId ?? `${process.pid}`,
+    instanceId: options.instanceId ?? defaultInstanceId(),
     jwt: Object.freeze({
       ...jwt,
       algorithms,

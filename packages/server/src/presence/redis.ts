@@ -1,0 +1,214 @@
+/**
+ * Cluster-wide presence in Redis (see redis-scripts.ts for the data layout).
+ *
+ * Each instance registers its connections per topic under its own instance id and keeps
+ * a copy of them in memory. ONE timer per instance (unref'd) refreshes the instance's
+ * expiry on every topic where it has connections; a crashed instance stops refreshing
+ * and its users vanish from every query once `instanceTtlMs` has passed since its last
+ * refresh. `changed` is decided inside the script from the cluster-wide per-user count,
+ * so it is true exactly for a user's first connection anywhere (join) and last (leave).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RedisConnection } from '../layer/redis-connection.js';
+import { DROP, JOIN, LEAVE, QUERY, REFRESH } from './redis-scripts.js';
+import type { Presence, PresenceChange, PresenceMember } from './types.js';
+
+export interface RedisPresenceOptions {
+  /** Unique per running instance (default: a random UUID). */
+  instanceId?: string;
+  /** Prefix of every key (default `sb:`). */
+  prefix?: string;
+  /** A silent instance's entries expire after this long (default 30 000 ms). */
+  instanceTtlMs?: number;
+  /** How often the heartbeat runs (default a third of the TTL). */
+  heartbeatIntervalMs?: number;
+}
+
+export interface RedisPresenceCloseOptions {
+  /**
+   * Leave this instance's entries in Redis, as a crash would: other instances stop
+   * counting them after `instanceTtlMs`. By default close removes them at once.
+   */
+  keepEntries?: boolean;
+}
+
+interface LocalConnection {
+  userId: string;
+  userName: string;
+}
+
+const CHANGED: PresenceChange = Object.freeze({ changed: true });
+const UNCHANGED: PresenceChange = Object.freeze({ changed: false });
+/** Topics refreshed concurrently per heartbeat batch (node-redis pipelines them). */
+const HEARTBEAT_BATCH = 500;
+/** Ids per filterPresent call (Lua's unpack has a stack limit). */
+const FILTER_BATCH = 1_000;
+
+export class RedisPresence implements Presence {
+  readonly instanceId: string;
+  readonly instanceTtlMs: number;
+  private readonly prefix: string;
+  private readonly keepMs: string;
+  private readonly ttlArg: string;
+  /** This instance's connections per topic, the source for heartbeats and re-registration. */
+  private readonly topics = new Map<string, Map<string, LocalConnection>>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly logger: Logger;
+  private heartbeatRunning = false;
+  private closed = false;
+  private heartbeatFailures = 0;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    options: RedisPresenceOptions = {},
+  ) {
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.prefix = options.prefix ?? 'sb:';
+    this.instanceTtlMs = options.instanceTtlMs ?? 30_000;
+    if (!(this.instanceTtlMs >= 100)) throw new RangeError('instanceTtlMs must be at least 100');
+    const intervalMs = options.heartbeatIntervalMs ?? Math.floor(this.instanceTtlMs / 3);
+    if (!(intervalMs > 0 && intervalMs < this.instanceTtlMs)) throw new RangeError('heartbeatIntervalMs must be between 0 and instanceTtlMs');
+    this.ttlArg = String(this.instanceTtlMs);
+    // A topic's keys expire together, well after the TTL: a topic nobody refreshes vanishes whole.
+    this.keepMs = String(this.instanceTtlMs * 2 + intervalMs);
+    this.logger = connection.logger.child({ component: 'redis-presence' });
+    connection.retain();
+    this.timer = setInterval(() => void this.heartbeat(), intervalMs);
+    this.timer.unref();
+  }
+
+  async join(topic: string, member: PresenceMember, connectionId: number): Promise<PresenceChange> {
+    const conn = String(connectionId);
+    let local = this.topics.get(topic);
+    if (!local) {
+      local = new Map();
+      this.topics.set(topic, local);
+    }
+    const hadOthers = local.size > (local.has(conn) ? 1 : 0);
+    // Recorded before the round trip, so a leave() racing this join wins locally too.
+    const entry = { userId: member.userId, userName: member.userName };
+    const previous = local.get(conn);
+    local.set(conn, entry);
+    let changed: number;
+    let missing: number;
+    try {
+      [changed, missing] = await this.run<[number, number]>(JOIN, topic, [
+        this.instanceId, this.ttlArg, this.keepMs, conn, member.userId, member.userName,
+      ]);
+    } catch (error) {
+      if (local.get(conn) === entry) {
+        if (previous) local.set(conn, previous);
+        else local.delete(conn);
+      }
+      if (local.size === 0 && this.topics.get(topic) === local) this.topics.delete(topic);
+      throw error;
+    }
+    // This instance had expired on the topic (a stall): put its other connections back.
+    if (missing === 1 && hadOthers) await this.refreshTopic(topic, true);
+    return changed === 1 ? CHANGED : UNCHANGED;
+  }
+
+  async leave(topic: string, userId: string, connectionId: number): Promise<PresenceChange> {
+    const conn = String(connectionId);
+    const local = this.topics.get(topic);
+    if (local?.get(conn)?.userId === userId) {
+      local.delete(conn);
+      if (local.size === 0) this.topics.delete(topic);
+    }
+    const changed = await this.run<number>(LEAVE, topic, [this.instanceId, conn, userId]);
+    return changed === 1 ? CHANGED : UNCHANGED;
+  }
+
+  async members(topic: string, limit = Infinity): Promise<PresenceMember[]> {
+    const flat = await this.run<string[]>(QUERY, topic, ['members', Number.isFinite(limit) ? String(Math.max(0, Math.floor(limit))) : '-1']);
+    const result: PresenceMember[] = [];
+    for (let i = 0; i + 1 < flat.length && result.length < limit; i += 2) {
+      result.push({ userId: String(flat[i]), userName: String(flat[i + 1]) });
+    }
+    return result;
+  }
+
+  async userCount(topic: string): Promise<number> {
+    return Number(await this.run<number>(QUERY, topic, ['users']));
+  }
+
+  async connectionCount(topic: string): Promise<number> {
+    return Number(await this.run<number>(QUERY, topic, ['connections']));
+  }
+
+  async filterPresent(topic: string, userIds: readonly string[]): Promise<string[]> {
+    const present: string[] = [];
+    for (let start = 0; start < userIds.length; start += FILTER_BATCH) {
+      const ids = userIds.slice(start, start + FILTER_BATCH);
+      const counts = await this.run<(string | null)[]>(QUERY, topic, ['filter', ...ids]);
+      for (let i = 0; i < ids.length; i++) if (counts[i] !== null && counts[i] !== undefined) present.push(ids[i]!);
+    }
+    return present;
+  }
+
+  async userConnectionCount(topic: string, userId: string): Promise<number> {
+    return Number(await this.run<number>(QUERY, topic, ['user', userId]));
+  }
+
+  /** Heartbeats that failed since start (each failure is also logged). */
+  get failedHeartbeats(): number {
+    return this.heartbeatFailures;
+  }
+
+  async close(options: RedisPresenceCloseOptions = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    if (!options.keepEntries) {
+      const topics = [...this.topics.keys()];
+      const results = await Promise.allSettled(topics.map((topic) => this.run(DROP, topic, [this.instanceId])));
+      const failed = results.filter((result) => result.status === 'rejected').length;
+      if (failed > 0) this.logger.warn({ failed }, 'could not remove presence entries on close; they expire by TTL');
+    }
+    this.topics.clear();
+    await this.connection.release();
+  }
+
+  /** Refreshes every topic this instance has connections on; re-registers where it had expired. */
+  private async heartbeat(): Promise<void> {
+    if (this.heartbeatRunning || this.closed) return;
+    this.heartbeatRunning = true;
+    try {
+      const topics = [...this.topics.keys()];
+      for (let start = 0; start < topics.length && !this.closed; start += HEARTBEAT_BATCH) {
+        const batch = topics.slice(start, start + HEARTBEAT_BATCH);
+        const results = await Promise.allSettled(batch.map((topic) => this.refreshTopic(topic, false)));
+        for (const result of results) {
+          if (result.status === 'fulfilled') continue;
+          this.heartbeatFailures++;
+          this.logger.warn({ err: result.reason, failures: this.heartbeatFailures }, 'presence heartbeat failed');
+          break; // one line per round: the others failed for the same reason
+        }
+      }
+    } finally {
+      this.heartbeatRunning = false;
+    }
+  }
+
+  private async refreshTopic(topic: string, withConnections: boolean): Promise<void> {
+    const args = [this.instanceId, this.ttlArg, this.keepMs];
+    if (withConnections) {
+      for (const [conn, entry] of this.topics.get(topic) ?? []) args.push(conn, entry.userId, entry.userName);
+    }
+    const missing = await this.run<number>(REFRESH, topic, args);
+    if (missing === 1 && !withConnections && this.topics.has(topic)) {
+      this.logger.warn({ topic }, 'presence entries of this instance had expired; re-registering');
+      await this.refreshTopic(topic, true);
+    }
+  }
+
+  private run<T>(script: Parameters<RedisConnection['evalScript']>[0], topic: string, args: string[]): Promise<T> {
+    if (this.closed && script !== DROP) return Promise.reject(new Error('presence closed'));
+    if (topic.length === 0) return Promise.reject(new TypeError('presence topic must not be empty'));
+    // One hash tag per topic: every key of the topic lives in one cluster slot.
+    const base = `${this.prefix}p:{${topic}}:`;
+    const keys = [`${base}i`, `${base}u`, `${base}n`, `${base}c:${this.instanceId}`];
+    return this.connection.evalScript<T>(script, keys, [`${base}c:`, ...args]);
+  }
+}
