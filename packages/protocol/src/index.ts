@@ -6,3 +6,7 @@ export * from './health.js';
 export * from './channels.js';
 export * from './documents.js';
 export * from './notifications.js';
+export * from './conversations.js';
+export * from './projects.js';
+export * from './blog.js';
+export * from './analytics.js';

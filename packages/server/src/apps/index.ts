@@ -3,11 +3,12 @@ import type { App } from '../core/app.js';
 import { authApp } from '../http/auth-routes.js';
 import { metricsApp } from '../http/metrics.js';
 import { channelsApp } from './channels/index.js';
+import { conversationsApp } from './conversations/index.js';
 import { documentsApp } from './documents/index.js';
 import { healthApp } from './health/index.js';
 import { notificationsApp } from './notifications/index.js';
 import { roomsApp } from './rooms/index.js';
 
 export function builtinApps(): App[] {
-  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp()];
+  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp()];
 }

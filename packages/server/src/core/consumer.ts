@@ -51,8 +51,16 @@ interface QueuedFrame {
   isBinary: boolean;
 }
 
+/** Binary protocols (Yjs) send many small frames per keystroke: a larger budget. */
+const BINARY_RATE_MULTIPLIER = 5;
+
 export abstract class Consumer extends Connection {
   static handlers: HandlerTable<Consumer> = {};
+  /**
+   * True for endpoints whose clients speak a binary protocol and cannot parse JSON error
+   * frames: over-limit frames are dropped without a reply, and the budget is larger.
+   */
+  static binaryProtocol = false;
 
   /** Frames waiting while connecting or while an async handler runs; undefined when idle. */
   private inbox: QueuedFrame[] | undefined = [];
@@ -132,13 +140,15 @@ export abstract class Consumer extends Connection {
     this.lastSeenAt = now;
     this.host.stats.messagesIn++;
     if (this.state !== ConnectionState.Open && this.state !== ConnectionState.Connecting) return;
-    const verdict = takeToken(this, this.host.options, now);
+    const binary = (this.constructor as typeof Consumer).binaryProtocol;
+    const verdict = takeToken(this, this.host.options, now, binary ? BINARY_RATE_MULTIPLIER : 1);
     if (verdict === 'abuse') {
       this.close(CloseCode.PolicyViolation, CloseReason.RateLimitAbuse);
       return;
     }
     if (verdict === 'limited') {
-      this.sendError(ErrorCode.RateLimited, 'Rate limit exceeded: message dropped');
+      if (binary) this.host.stats.countError(ErrorCode.RateLimited);
+      else this.sendError(ErrorCode.RateLimited, 'Rate limit exceeded: message dropped');
       return;
     }
     if (this.inbox !== undefined) {

@@ -48,6 +48,8 @@ export interface ServerContext {
   onConnectionEvent(kind: 'open' | 'close', listener: ConnectionListener): () => void;
   /** Closes every connection of a user on this instance (logout, account removal). */
   closeUserConnections(userId: string, code: number, reason: string): number;
+  /** Closes the user's connections on every instance; resolves with how many were on this one. */
+  closeUserConnectionsEverywhere(userId: string, code: number, reason: string): Promise<number>;
 }
 
 /** Presence topic holding every live connection (per-user limit, online counts). */

@@ -24,10 +24,11 @@ export interface RateLimit {
 export type RateVerdict = 'ok' | 'limited' | 'abuse';
 
 /** Token bucket: refills continuously at `rateLimitPerSecond` up to `rateLimitBurst`. */
-export function takeToken(state: RateState, limit: RateLimit, now: number): RateVerdict {
+export function takeToken(state: RateState, limit: RateLimit, now: number, multiplier = 1): RateVerdict {
   const elapsed = now - state.rateRefilledAt;
   if (elapsed > 0) {
-    state.rateTokens = Math.min(limit.rateLimitBurst, state.rateTokens + (elapsed * limit.rateLimitPerSecond) / 1000);
+    const burst = limit.rateLimitBurst * multiplier;
+    state.rateTokens = Math.min(burst, state.rateTokens + (elapsed * limit.rateLimitPerSecond * multiplier) / 1000);
     state.rateRefilledAt = now;
   }
   if (state.rateTokens >= 1) {

@@ -15,6 +15,7 @@ import { TokenVerifier, extractToken, type AuthUser, type VerifyResult } from '.
 import { ConnectionState, type Connection } from './connection.js';
 import type { Consumer } from './consumer.js';
 import { CONNECTIONS_TOPIC, type ConnectionListener, type ServerContext } from './context.js';
+import { CONTROL_GROUP, controlMember, encodeControl } from './control.js';
 import { ExpiryTracker } from './expiry.js';
 import { sweepConnections } from './heartbeat.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
@@ -79,6 +80,9 @@ export class SwitchboardServer implements ServerContext {
   private readonly wss: WebSocketServer;
   private readonly expiry = new ExpiryTracker();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly control = controlMember((command) => {
+    if (command.command === 'close_user') this.closeUserConnections(command.userId, command.code, command.reason);
+  });
   private readonly listeners = { open: new Set<ConnectionListener>(), close: new Set<ConnectionListener>() };
   private shuttingDown = false;
   private drained: (() => void) | undefined;
@@ -127,6 +131,7 @@ export class SwitchboardServer implements ServerContext {
     await setupHttp(this.http, SERVER_VERSION);
     for (const app of this.apps) await app.http?.(this.http, this);
     await this.http.listen({ host: this.options.host, port: this.options.port });
+    await this.layer.groupAdd(CONTROL_GROUP, this.control);
     for (const app of this.apps) await app.start?.(this);
     const sweepEvery = Math.min(this.options.heartbeatIntervalMs, Math.ceil(this.options.connectionTimeoutMs / 2));
     this.timers.push(setInterval(() => sweepConnections(this.connections, this.options), sweepEvery));
@@ -171,6 +176,16 @@ export class SwitchboardServer implements ServerContext {
         this.logger.error({ err: error }, 'connection listener failed');
       }
     }
+  }
+
+  async closeUserConnectionsEverywhere(userId: string, code: number, reason: string): Promise<number> {
+    const local = this.closeUserConnections(userId, code, reason);
+    try {
+      await this.layer.groupSend(CONTROL_GROUP, encodeControl({ command: 'close_user', userId, code, reason }), { except: this.control });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not reach other instances to close connections');
+    }
+    return local;
   }
 
   closeUserConnections(userId: string, code: number, reason: string): number {

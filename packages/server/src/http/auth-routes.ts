@@ -163,7 +163,7 @@ export function authApp(): App {
             const claims = await context.tokens.verifyRefresh(refresh);
             if (claims && claims.userId === user.id) await context.store.revokedTokens.revoke(claims.jti, claims.userId, claims.exp);
           }
-          const closed = context.closeUserConnections(user.id, CloseCode.Unauthenticated, CloseReason.LoggedOut);
+          const closed = await context.closeUserConnectionsEverywhere(user.id, CloseCode.Unauthenticated, CloseReason.LoggedOut);
           return { closed_connections: closed };
         },
       );
