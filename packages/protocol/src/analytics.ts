@@ -1,4 +1,5 @@
 /** Seed 002 analytics dashboard: `/ws/analytics/dashboard/` (staff only, PROTOCOL.md §4). */
+import type { HeartbeatMessage } from './blog.js';
 import type { ServerEnvelope } from './common.js';
 
 export const ANALYTICS_DASHBOARD_PATH = '/ws/analytics/dashboard/';
@@ -32,4 +33,4 @@ export interface AnalyticsUpdateMessage extends ServerEnvelope {
   data: AnalyticsFigures;
 }
 
-export type AnalyticsServerMessage = AnalyticsSnapshotMessage | AnalyticsUpdateMessage | { type: 'heartbeat'; timestamp: string };
+export type AnalyticsServerMessage = AnalyticsSnapshotMessage | AnalyticsUpdateMessage | HeartbeatMessage;

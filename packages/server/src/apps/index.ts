@@ -2,6 +2,8 @@
 import type { App } from '../core/app.js';
 import { authApp } from '../http/auth-routes.js';
 import { metricsApp } from '../http/metrics.js';
+import { analyticsApp } from './analytics/index.js';
+import { blogApp } from './blog/index.js';
 import { channelsApp } from './channels/index.js';
 import { conversationsApp } from './conversations/index.js';
 import { documentsApp } from './documents/index.js';
@@ -11,5 +13,5 @@ import { projectsApp } from './projects/index.js';
 import { roomsApp } from './rooms/index.js';
 
 export function builtinApps(): App[] {
-  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp()];
+  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp(), blogApp(), analyticsApp()];
 }
