@@ -1,0 +1,20 @@
+/**
+ * UUIDs for chat `client_id`s. `crypto.randomUUID` exists in Node and in browsers on
+ * secure origins only; plain-http pages fall back to `getRandomValues`.
+ */
+
+interface CryptoLike {
+  randomUUID?(): string;
+  getRandomValues<T extends Uint8Array>(array: T): T;
+}
+
+export function randomUUID(): string {
+  const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  if (!crypto) throw new TypeError('no crypto API available to generate a client_id');
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
