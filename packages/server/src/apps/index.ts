@@ -9,9 +9,10 @@ import { conversationsApp } from './conversations/index.js';
 import { documentsApp } from './documents/index.js';
 import { healthApp } from './health/index.js';
 import { notificationsApp } from './notifications/index.js';
+import { operationsApp } from './operations/index.js';
 import { projectsApp } from './projects/index.js';
 import { roomsApp } from './rooms/index.js';
 
 export function builtinApps(): App[] {
-  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp(), blogApp(), analyticsApp()];
+  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp(), blogApp(), analyticsApp(), operationsApp()];
 }

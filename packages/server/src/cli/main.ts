@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `switchboard` command: serve, migrate, user create, token.
+ * The `switchboard` command: serve, migrate, user create, token, and the operations
+ * commands monitor, cleanup and seed-demo (each in commands/).
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -9,10 +10,14 @@ import { createBackends } from '../layer/index.js';
 import { defaultInstanceId, resolveOptions } from '../core/options.js';
 import { SwitchboardServer } from '../core/server.js';
 import { TokenIssuer } from '../core/tokens.js';
-import { Store } from '../store/store.js';
 import { UsernameTakenError } from '../store/users.js';
 import { SERVER_VERSION } from '../version.js';
+import { cleanup } from './commands/cleanup.js';
+import { monitor } from './commands/monitor.js';
+import { seedDemo } from './commands/seed-demo.js';
 import { ENV_VARS, ensureDevSecret, loadConfig, type LoadedConfig } from './config.js';
+import { withStore } from './database.js';
+import { out } from './output.js';
 
 const USAGE = `switchboard ${SERVER_VERSION} — self-hosted realtime backend
 
@@ -21,16 +26,19 @@ Usage:
   switchboard migrate [--database-url URL]
   switchboard user create <username> [--password P] [--name NAME] [--staff]
   switchboard token <username> [--ttl SECONDS]
+  switchboard monitor [--continuous] [--interval SECONDS] [--url http://host:port] [--json]
+      live connections per route and instance, read from the database (or, with --url,
+      from that server's /api/admin/stats with a staff token signed by this command)
+  switchboard cleanup [--hours 24] [--json]
+      delete connection records closed more than N hours ago
+  switchboard seed-demo
+      demo users alice, bob, carol and staff admin (password: password123) and demo data
   switchboard help
 
 Configuration comes from flags, then environment variables, then the JSON file named by
 --config or SWITCHBOARD_CONFIG. Environment variables:
 ${ENV_VARS.map(([name, meaning, fallback]) => `  ${name.padEnd(27)} ${meaning} (default: ${fallback})`).join('\n')}
 `;
-
-function out(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 function fail(message: string): never {
   process.stderr.write(`switchboard: ${message}\n`);
@@ -44,17 +52,6 @@ function warnAboutDevSecret(config: LoadedConfig): void {
     `switchboard: WARNING: no JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL set; ${verb} ${config.devSecretFile}.\n` +
       '  Set JWT_SECRET (or a public key) in production so tokens survive a new data directory and match your issuer.\n',
   );
-}
-
-/** Opens and migrates the database; needs no JWT configuration. */
-async function withStore<T>(config: LoadedConfig, action: (store: Store) => Promise<T>): Promise<T> {
-  const store = new Store(config.databaseUrl);
-  try {
-    await store.migrate();
-    return await action(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /**
@@ -134,6 +131,11 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       staff: { type: 'boolean', default: false },
       ttl: { type: 'string' },
+      continuous: { type: 'boolean', default: false },
+      interval: { type: 'string' },
+      url: { type: 'string' },
+      hours: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -186,6 +188,12 @@ async function main(argv: string[]): Promise<void> {
       out(await new TokenIssuer(options.jwt).access(user, ttl));
       return;
     }
+    case 'monitor':
+      return monitor(config, { continuous: values.continuous, interval: values.interval, url: values.url, json: values.json });
+    case 'cleanup':
+      return cleanup(config, { hours: values.hours, json: values.json });
+    case 'seed-demo':
+      return seedDemo(config);
     default:
       fail(`unknown command "${command}"; run switchboard help`);
   }
