@@ -9,13 +9,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectRate, fanoutAtRate, fanoutSaturation, idleMemory, manyRooms } from './scenarios.mjs';
-import { startServer } from './servers.mjs';
+import { startCluster, startServer } from './servers.mjs';
 import { evaluateTargets } from './targets.mjs';
 import { writeResults } from './report.mjs';
 
 const { values } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'fanout50k,fanout100k,saturation,rooms,idle,connect' },
+    scenarios: { type: 'string', default: 'fanout50k,fanout100k,saturation,rooms,idle,connect,cluster' },
     servers: { type: 'string', default: 'switchboard,socketio,raw' },
     quick: { type: 'boolean', default: false },
   },
@@ -31,7 +31,12 @@ const SCENARIOS = {
   rooms: (s) => manyRooms(s, { connections: quick ? 500 : 5000, seconds }),
   idle: (s) => idleMemory(s, { connections: quick ? 1000 : 10_000 }),
   connect: (s) => connectRate(s, { connections: quick ? 1000 : 5000 }),
+  // Saturation across two instances on Redis: publisher on one, subscribers on the other.
+  cluster: (s) => fanoutSaturation(s, { subscribers, seconds, ports: s.ports }),
 };
+
+/** Scenarios that only make sense for Switchboard, and how to start it for them. */
+const SWITCHBOARD_ONLY = { cluster: startCluster };
 
 const results = {
   date: new Date().toISOString(),
@@ -45,8 +50,9 @@ for (const scenario of values.scenarios.split(',')) {
   const run = SCENARIOS[scenario];
   if (!run) throw new Error(`unknown scenario ${scenario}`);
   results.scenarios[scenario] = {};
-  for (const kind of values.servers.split(',')) {
-    const server = await startServer(kind);
+  const kinds = SWITCHBOARD_ONLY[scenario] ? ['switchboard'] : values.servers.split(',');
+  for (const kind of kinds) {
+    const server = SWITCHBOARD_ONLY[scenario] ? await SWITCHBOARD_ONLY[scenario]() : await startServer(kind);
     try {
       process.stdout.write(`${scenario} · ${kind} … `);
       results.scenarios[scenario][kind] = await run(server);

@@ -34,7 +34,7 @@ export async function fanoutAtRate(server, { subscribers = 1000, deliveriesPerSe
   latency.count = 0;
   const messages = Math.round((deliveriesPerSecond / subscribers) * seconds);
   const intervalMicros = 1e6 / (deliveriesPerSecond / subscribers);
-  const measure = measureServer(server.pid);
+  const measure = measureServer(server.pids ?? server.pid);
   const start = nowMicros();
   let sent = 0;
   await new Promise((resolve) => {
@@ -58,7 +58,7 @@ export async function fanoutAtRate(server, { subscribers = 1000, deliveriesPerSe
 }
 
 /** Closed loop: the publisher keeps `window` messages in flight; measures maximum deliveries/s. */
-export async function fanoutSaturation(server, { subscribers = 1000, window = 32, seconds = 8, ports } = {}) {
+export async function fanoutSaturation(server, { subscribers = 1000, window = 128, seconds = 8, ports } = {}) {
   let delivered = 0;
   let sent = 0;
   let publisher;
@@ -81,7 +81,7 @@ export async function fanoutSaturation(server, { subscribers = 1000, window = 32
   delivered = 0;
   sent = 0;
   latency.count = 0;
-  const measure = measureServer(server.pid);
+  const measure = measureServer(server.pids ?? server.pid);
   stopAt = performance.now() + seconds * 1000;
   pump();
   await until(() => performance.now() >= stopAt, seconds * 1000 + 1000, 50);

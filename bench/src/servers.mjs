@@ -82,3 +82,53 @@ export async function startServer(kind, extraEnv = {}) {
     },
   };
 }
+
+/** A throwaway redis-server for the cluster scenario (no persistence). */
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Two Switchboard instances on one Redis: the publisher connects to `a`, subscribers
+ * to `b`, so every delivery crosses Redis. Shares one SQLite file is not possible across
+ * processes safely, so each instance has its own (the rooms endpoint stores nothing).
+ */
+export async function startCluster() {
+  const redis = await startRedis();
+  const a = await startServer('switchboard', { REDIS_URL: redis.url, INSTANCE_ID: 'bench-a' });
+  const b = await startServer('switchboard', { REDIS_URL: redis.url, INSTANCE_ID: 'bench-b' });
+  return {
+    kind: 'switchboard',
+    port: b.port,
+    pid: b.pid,
+    pids: [a.pid, b.pid],
+    ports: { publisher: a.port, subscribers: b.port },
+    collectGarbage() {
+      a.collectGarbage();
+      b.collectGarbage();
+    },
+    async stop() {
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
+    },
+  };
+}

@@ -19,13 +19,18 @@ export class LatencyRecorder {
   }
 }
 
-/** Starts measuring a server process; `end(deliveries)` returns CPU µs per delivery and RSS. */
-export function measureServer(pid) {
-  const cpuStart = cpuMicros(pid);
+/**
+ * Starts measuring one server process or several (a cluster: CPU and RSS are summed);
+ * `end(deliveries)` returns CPU µs per delivery and RSS.
+ */
+export function measureServer(pidOrPids) {
+  const pids = Array.isArray(pidOrPids) ? pidOrPids : [pidOrPids];
+  const cpuMicrosAll = () => pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const cpuStart = cpuMicrosAll();
   const wallStart = performance.now();
   return {
     end(deliveries) {
-      const cpu = cpuMicros(pid) - cpuStart;
+      const cpu = cpuMicrosAll() - cpuStart;
       const seconds = (performance.now() - wallStart) / 1000;
       return {
         seconds: Math.round(seconds * 100) / 100,
@@ -33,7 +38,7 @@ export function measureServer(pid) {
         deliveriesPerSecond: Math.round(deliveries / seconds),
         serverCpuPercent: Math.round((cpu / 1e6 / seconds) * 1000) / 10,
         cpuMicrosPerDelivery: deliveries ? Math.round((cpu / deliveries) * 100) / 100 : NaN,
-        serverRssMB: Math.round(rssBytes(pid) / 1048576),
+        serverRssMB: Math.round(pids.reduce((sum, pid) => sum + rssBytes(pid), 0) / 1048576),
       };
     },
   };
