@@ -1,6 +1,7 @@
 // The benchmark scenarios. Each gets a freshly started server and returns plain numbers.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchClient, closeAll, nowMicros, openClients, signToken, stampedText } from './clients.mjs';
+import { handshake } from './handshake.mjs';
 import { rssBytes } from './proc.mjs';
 import { LatencyRecorder, measureServer } from './stats.mjs';
 
@@ -151,20 +152,19 @@ export async function idleMemory(server, { connections = 10_000 } = {}) {
 }
 
 /** Connections per second including JWT verification, `concurrency` handshakes in flight. */
-export async function connectRate(server, { connections = 5000, concurrency = 100 } = {}) {
+export async function connectRate(server, { connections = 5000, concurrency = 64 } = {}) {
   const tokens = await Promise.all(Array.from({ length: connections }, (_, i) => signToken(`c${i}`)));
-  const clients = new Array(connections);
+  const sockets = new Array(connections);
   const started = performance.now();
   let next = 0;
   async function worker() {
     while (next < connections) {
       const i = next++;
-      clients[i] = new BenchClient(server.kind, server.port, tokens[i]);
-      await clients[i].opened;
+      sockets[i] = await handshake(server.kind, server.port, tokens[i]);
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  await closeAll(clients);
+  for (const socket of sockets) socket.destroy();
   return { connections, concurrency, seconds: Math.round(seconds * 100) / 100, connectionsPerSecond: Math.round(connections / seconds) };
 }

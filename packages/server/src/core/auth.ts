@@ -2,7 +2,7 @@
  * JWT verification (PROTOCOL.md §1 Authentication) and token extraction from an
  * upgrade request. Tokens are never logged: callers get a reason code, not the token.
  */
-import { createSecretKey } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   createRemoteJWKSet,
@@ -11,7 +11,10 @@ import {
   errors as joseErrors,
   type JWTPayload,
   type JWTVerifyGetKey,
+  type JWSHeaderParameters,
 } from 'jose';
+
+type CryptoKey = webcrypto.CryptoKey;
 import type { ResolvedJwtOptions } from './options.js';
 
 export interface AuthUser {
@@ -42,9 +45,21 @@ export class TokenVerifier {
 
   private async loadKey(): Promise<Key> {
     const { secret, publicKey, jwksUrl, algorithms } = this.options;
-    // A KeyObject, not raw bytes: jose caches its WebCrypto form per KeyObject, while raw
-    // bytes are re-imported on every verify (the biggest cost of a connect).
-    if (algorithms[0]!.startsWith('HS')) return createSecretKey(Buffer.from(secret!, 'utf8'));
+    // WebCrypto keys imported once per algorithm: raw bytes or a KeyObject would be
+    // re-imported by jose on every verify, the largest cost of a connect.
+    if (algorithms[0]!.startsWith('HS')) {
+      const raw = Buffer.from(secret!, 'utf8');
+      const keys = new Map<string, CryptoKey>();
+      for (const alg of algorithms) {
+        const hash = `SHA-${alg.slice(2)}`;
+        keys.set(alg, await webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['verify']));
+      }
+      return (header: JWSHeaderParameters) => {
+        const key = header.alg === undefined ? undefined : keys.get(header.alg);
+        if (!key) throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+        return key;
+      };
+    }
     if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl));
     return importSPKI(publicKey!, algorithms[0]!);
   }
