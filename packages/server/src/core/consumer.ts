@@ -116,20 +116,13 @@ export abstract class Consumer extends Connection {
   broadcast(group: string, message: OutgoingMessage, options: { except?: 'self' | 'user'; ref?: string } = {}): Promise<void> {
     const frame = encodeMessage(message);
     const layer = this.host.layer;
-    let sent: Promise<void>;
-    if (options.except === 'user') sent = layer.groupSend(group, frame, { exceptUser: this.user.id });
-    else if (options.except === 'self') sent = layer.groupSend(group, frame, { except: this });
-    else if (options.ref === undefined) sent = layer.groupSend(group, frame);
-    else {
-      this.send(message, options.ref);
-      sent = layer.groupSend(group, frame, { except: this });
-    }
-    // Local members already have it; what failed is the cross-instance hop (Redis down),
-    // which the layer counts and health reports. Persisted data is backfilled by clients,
-    // so the sender's action still succeeded.
-    return sent.catch((error: unknown) => {
-      this.host.logger.warn({ err: error, group }, 'broadcast did not reach other instances');
-    });
+    // A failed cross-instance hop does not reject here: the server's layer logs and
+    // counts it (see core/fanout.ts).
+    if (options.except === 'user') return layer.groupSend(group, frame, { exceptUser: this.user.id });
+    if (options.except === 'self') return layer.groupSend(group, frame, { except: this });
+    if (options.ref === undefined) return layer.groupSend(group, frame);
+    this.send(message, options.ref);
+    return layer.groupSend(group, frame, { except: this });
   }
 
   // ---- receive pipeline (called by the server) ----

@@ -17,6 +17,7 @@ import type { Consumer } from './consumer.js';
 import { CONNECTIONS_TOPIC, type ConnectionListener, type ServerContext } from './context.js';
 import { CONTROL_GROUP, controlMember, encodeControl } from './control.js';
 import { ExpiryTracker } from './expiry.js';
+import { TolerantLayer } from './fanout.js';
 import { sweepConnections } from './heartbeat.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { isOriginAllowed } from './origin.js';
@@ -91,7 +92,7 @@ export class SwitchboardServer implements ServerContext {
   constructor(options: ServerOptions, dependencies: ServerDependencies = {}) {
     this.options = resolveOptions(options);
     this.logger = options.logger ?? pino({ level: 'silent' });
-    this.layer = dependencies.layer ?? new MemoryChannelLayer();
+    this.layer = new TolerantLayer(dependencies.layer ?? new MemoryChannelLayer(), this.logger);
     this.presence = dependencies.presence ?? new MemoryPresence();
     this.store = dependencies.store ?? new Store(this.options.databaseUrl);
     this.apps = dependencies.apps ?? [];

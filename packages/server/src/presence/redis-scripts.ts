@@ -96,6 +96,35 @@ touch(keep)
 return missing
 `);
 
+/**
+ * Makes the calling instance's entries on the topic exactly the given connections; run
+ * after Redis (re)connected, since a leave that failed meanwhile (or a snapshot restored
+ * by a restarted Redis) can leave entries of closed connections behind, which the
+ * heartbeat alone would keep alive. ARGV: prefix, instance, ttlMs, keepMs, then
+ * (connectionId, userId, userName) triples. Returns 1 when the instance was missing.
+ */
+export const RECONCILE = new LuaScript(`${PRELUDE}
+local instance, ttl, keep = ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local C = KEYS[4]
+local missing = redis.call('ZADD', I, now + ttl, instance)
+local live = {}
+for i = 5, #ARGV, 3 do live[ARGV[i]] = ARGV[i + 1] end
+local entries = redis.call('HGETALL', C)
+for i = 1, #entries, 2 do
+  local conn, user = entries[i], entries[i + 1]
+  if live[conn] ~= user then
+    redis.call('HDEL', C, conn)
+    if redis.call('HINCRBY', U, user, -1) <= 0 then
+      redis.call('HDEL', U, user)
+      redis.call('HDEL', N, user)
+    end
+  end
+end
+for i = 5, #ARGV, 3 do addConnection(C, ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+touch(keep)
+return missing
+`);
+
 /** Removes every entry of the calling instance on the topic (graceful shutdown). ARGV: prefix, instance. */
 export const DROP = new LuaScript(`${PRELUDE}
 dropInstance(ARGV[2])

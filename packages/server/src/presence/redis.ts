@@ -1,7 +1,7 @@
 /**
  * Cluster-wide presence in Redis (see redis-scripts.ts for the data layout).
  *
- * Each instance registers its connections per topic under its own instance id and keeps
+ * Each process registers its connections per topic under its own registration id and keeps
  * a copy of them in memory. ONE timer per instance (unref'd) refreshes the instance's
  * expiry on every topic where it has connections; a crashed instance stops refreshing
  * and its users vanish from every query once `instanceTtlMs` has passed since its last
@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RedisConnection } from '../layer/redis-connection.js';
-import { DROP, JOIN, LEAVE, QUERY, REFRESH } from './redis-scripts.js';
+import { DROP, JOIN, LEAVE, QUERY, RECONCILE, REFRESH } from './redis-scripts.js';
 import type { Presence, PresenceChange, PresenceMember } from './types.js';
 
 export interface RedisPresenceOptions {
@@ -47,6 +47,13 @@ const FILTER_BATCH = 1_000;
 
 export class RedisPresence implements Presence {
   readonly instanceId: string;
+  /**
+   * This process's name in Redis: the instance id plus a per-process nonce. A process
+   * restarted under the same INSTANCE_ID (a supervisor, within the TTL) must not refresh
+   * its crashed predecessor's entries, which would keep dead connections present for good
+   * and shadow new connections that reuse their ids; those entries expire by TTL instead.
+   */
+  readonly registrationId: string;
   readonly instanceTtlMs: number;
   private readonly prefix: string;
   private readonly keepMs: string;
@@ -56,6 +63,8 @@ export class RedisPresence implements Presence {
   private readonly timer: NodeJS.Timeout;
   private readonly logger: Logger;
   private heartbeatRunning = false;
+  /** Redis (re)connected: the next heartbeat replaces this process's entries with its local view. */
+  private reconcileDue = false;
   private closed = false;
   private heartbeatFailures = 0;
 
@@ -64,6 +73,7 @@ export class RedisPresence implements Presence {
     options: RedisPresenceOptions = {},
   ) {
     this.instanceId = options.instanceId ?? randomUUID();
+    this.registrationId = `${this.instanceId}#${randomUUID()}`;
     this.prefix = options.prefix ?? 'sb:';
     this.instanceTtlMs = options.instanceTtlMs ?? 30_000;
     if (!(this.instanceTtlMs >= 100)) throw new RangeError('instanceTtlMs must be at least 100');
@@ -76,6 +86,10 @@ export class RedisPresence implements Presence {
     connection.retain();
     this.timer = setInterval(() => void this.heartbeat(), intervalMs);
     this.timer.unref();
+    connection.onReady(() => {
+      this.reconcileDue = true;
+      void this.heartbeat();
+    });
   }
 
   async join(topic: string, member: PresenceMember, connectionId: number): Promise<PresenceChange> {
@@ -94,7 +108,7 @@ export class RedisPresence implements Presence {
     let missing: number;
     try {
       [changed, missing] = await this.run<[number, number]>(JOIN, topic, [
-        this.instanceId, this.ttlArg, this.keepMs, conn, member.userId, member.userName,
+        this.registrationId, this.ttlArg, this.keepMs, conn, member.userId, member.userName,
       ]);
     } catch (error) {
       if (local.get(conn) === entry) {
@@ -116,7 +130,7 @@ export class RedisPresence implements Presence {
       local.delete(conn);
       if (local.size === 0) this.topics.delete(topic);
     }
-    const changed = await this.run<number>(LEAVE, topic, [this.instanceId, conn, userId]);
+    const changed = await this.run<number>(LEAVE, topic, [this.registrationId, conn, userId]);
     return changed === 1 ? CHANGED : UNCHANGED;
   }
 
@@ -162,7 +176,7 @@ export class RedisPresence implements Presence {
     clearInterval(this.timer);
     if (!options.keepEntries) {
       const topics = [...this.topics.keys()];
-      const results = await Promise.allSettled(topics.map((topic) => this.run(DROP, topic, [this.instanceId])));
+      const results = await Promise.allSettled(topics.map((topic) => this.run(DROP, topic, [this.registrationId])));
       const failed = results.filter((result) => result.status === 'rejected').length;
       if (failed > 0) this.logger.warn({ failed }, 'could not remove presence entries on close; they expire by TTL');
     }
@@ -170,17 +184,23 @@ export class RedisPresence implements Presence {
     await this.connection.release();
   }
 
-  /** Refreshes every topic this instance has connections on; re-registers where it had expired. */
+  /**
+   * Refreshes every topic this instance has connections on; re-registers where it had
+   * expired. After a reconnect it reconciles instead (see RECONCILE), until one succeeds.
+   */
   private async heartbeat(): Promise<void> {
     if (this.heartbeatRunning || this.closed) return;
     this.heartbeatRunning = true;
+    const reconcile = this.reconcileDue;
+    this.reconcileDue = false;
     try {
       const topics = [...this.topics.keys()];
       for (let start = 0; start < topics.length && !this.closed; start += HEARTBEAT_BATCH) {
         const batch = topics.slice(start, start + HEARTBEAT_BATCH);
-        const results = await Promise.allSettled(batch.map((topic) => this.refreshTopic(topic, false)));
+        const results = await Promise.allSettled(batch.map((topic) => (reconcile ? this.reconcileTopic(topic) : this.refreshTopic(topic, false))));
         for (const result of results) {
           if (result.status === 'fulfilled') continue;
+          if (reconcile) this.reconcileDue = true;
           this.heartbeatFailures++;
           this.logger.warn({ err: result.reason, failures: this.heartbeatFailures }, 'presence heartbeat failed');
           break; // one line per round: the others failed for the same reason
@@ -192,7 +212,7 @@ export class RedisPresence implements Presence {
   }
 
   private async refreshTopic(topic: string, withConnections: boolean): Promise<void> {
-    const args = [this.instanceId, this.ttlArg, this.keepMs];
+    const args = [this.registrationId, this.ttlArg, this.keepMs];
     if (withConnections) {
       for (const [conn, entry] of this.topics.get(topic) ?? []) args.push(conn, entry.userId, entry.userName);
     }
@@ -203,12 +223,18 @@ export class RedisPresence implements Presence {
     }
   }
 
+  private async reconcileTopic(topic: string): Promise<void> {
+    const args = [this.registrationId, this.ttlArg, this.keepMs];
+    for (const [conn, entry] of this.topics.get(topic) ?? []) args.push(conn, entry.userId, entry.userName);
+    await this.run<number>(RECONCILE, topic, args);
+  }
+
   private run<T>(script: Parameters<RedisConnection['evalScript']>[0], topic: string, args: string[]): Promise<T> {
     if (this.closed && script !== DROP) return Promise.reject(new Error('presence closed'));
     if (topic.length === 0) return Promise.reject(new TypeError('presence topic must not be empty'));
     // One hash tag per topic: every key of the topic lives in one cluster slot.
     const base = `${this.prefix}p:{${topic}}:`;
-    const keys = [`${base}i`, `${base}u`, `${base}n`, `${base}c:${this.instanceId}`];
+    const keys = [`${base}i`, `${base}u`, `${base}n`, `${base}c:${this.registrationId}`];
     return this.connection.evalScript<T>(script, keys, [`${base}c:`, ...args]);
   }
 }
