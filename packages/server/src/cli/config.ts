@@ -52,7 +52,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['ROOM_MEMBER_LIST_MAX', 'rooms larger than this omit `members` in join notices', String(DEFAULTS.roomMemberListMax)],
   ['ALLOW_REGISTRATION', '`false` disables `POST /api/auth/register`', 'true'],
   ['API_KEY', 'key for server-to-server APIs (`X-API-Key`)', '— (staff tokens only)'],
-  ['INSTANCE_ID', 'name of this instance in a cluster', 'process id'],
+  ['INSTANCE_ID', 'name of this instance in a cluster (unique per process)', 'hostname:pid'],
   ['LOG_LEVEL', 'pino level: fatal, error, warn, info, debug, trace, silent', 'info'],
   ['SWITCHBOARD_CONFIG', 'path of a JSON config file (same keys as ServerOptions)', '—'],
   ['SWITCHBOARD_PASSWORD', 'password for `user create` when --password is not given', '—'],

@@ -6,7 +6,14 @@
 import type { LayerMember } from '../layer/types.js';
 import { textFrame } from './frame.js';
 
-export const CONTROL_GROUP = 'switchboard:control';
+/** Groups under this prefix carry server-internal traffic; clients and the publish API may not use them. */
+export const INTERNAL_GROUP_PREFIX = 'switchboard:';
+
+export const CONTROL_GROUP = `${INTERNAL_GROUP_PREFIX}control`;
+
+export function isInternalGroup(group: string): boolean {
+  return group.startsWith(INTERNAL_GROUP_PREFIX);
+}
 
 export type ControlCommand = { command: 'close_user'; userId: string; code: number; reason: string };
 

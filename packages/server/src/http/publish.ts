@@ -12,6 +12,7 @@ import type { ServerContext } from '../core/context.js';
 import { encodeMessage } from '../core/frame.js';
 import { requireApiKeyOrStaff } from './authenticate.js';
 import { HttpError } from './errors.js';
+import { isInternalGroup } from '../core/control.js';
 
 interface PublishBody {
   group?: string;
@@ -65,6 +66,9 @@ export function publishRoutes(fastify: FastifyInstance, context: ServerContext):
       const { group, user_id: userId, message } = request.body;
       if ((group === undefined) === (userId === undefined)) {
         throw new HttpError(ErrorCode.InvalidPayload, 'Exactly one of group or user_id is required');
+      }
+      if (group !== undefined && isInternalGroup(group)) {
+        throw new HttpError(ErrorCode.Forbidden, 'Internal groups cannot be published to');
       }
       const frame = encodeMessage(message);
       // The same cap as a client frame: nothing larger than a client could send goes out.

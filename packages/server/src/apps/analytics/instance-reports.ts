@@ -6,8 +6,9 @@
  * this LayerMember, never a WebSocket frame, and never reaches a client.
  */
 import type { LayerMember } from '../../layer/types.js';
+import { INTERNAL_GROUP_PREFIX } from '../../core/control.js';
 
-export const INSTANCES_GROUP = 'analytics:instances';
+export const INSTANCES_GROUP = `${INTERNAL_GROUP_PREFIX}analytics:instances`;
 
 /** Bound on remembered instances, whatever arrives on the group. */
 const MAX_INSTANCES = 1000;
