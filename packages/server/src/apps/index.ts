@@ -12,7 +12,8 @@ import { notificationsApp } from './notifications/index.js';
 import { operationsApp } from './operations/index.js';
 import { projectsApp } from './projects/index.js';
 import { roomsApp } from './rooms/index.js';
+import { webApp } from './web/index.js';
 
 export function builtinApps(): App[] {
-  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp(), blogApp(), analyticsApp(), operationsApp()];
+  return [authApp(), metricsApp(), healthApp(), roomsApp(), notificationsApp(), channelsApp(), documentsApp(), conversationsApp(), projectsApp(), blogApp(), analyticsApp(), operationsApp(), webApp()];
 }
