@@ -38,7 +38,7 @@ export const UI_TIMEOUT_MS = 15_000;
 
 export function chromiumExecutable(): string {
   const found = CHROMIUM_PATHS.find((path) => existsSync(path));
-  if (!found) throw new Error('Chromium not found: run "node scripts/ensure-chromium.mjs" (or apt-get install -y chromium)');
+  if (!found) throw new Error('Chromium not found: run "node scripts/ensure-tools.mjs" (or apt-get install -y chromium)');
   return found;
 }
 
