@@ -14,6 +14,7 @@ import type { App } from '../src/core/app.js';
 import { createBackends } from '../src/layer/index.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl, postgresUrl } from './support/databases.js';
+import { createPost } from './support/fixtures.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -27,16 +28,6 @@ function apps(options: AnalyticsOptions = {}): App[] {
 }
 
 const update = (predicate: (data: any) => boolean) => (m: Message) => m.type === 'analytics_update' && predicate(m.data);
-
-async function publishedPost(server: TestServer, token: string): Promise<string> {
-  const response = await fetch(`${server.httpUrl}/api/blog/posts`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Stats', content: 'x', status: 'published' }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
 
 /** Connects and proves the connect sequence (presence included) finished. */
 async function connect(server: TestServer, path: string, token: string): Promise<TestClient> {
@@ -72,7 +63,7 @@ describe.each(DIALECTS)('analytics dashboard on %s', (dialect) => {
 
   it('counts the connections, users, readers and page views the test made', async () => {
     const [u1, u2, u3] = await Promise.all(['Ann', 'Ben', 'Cy'].map((name) => server.token(randomUUID(), { name })));
-    const postId = await publishedPost(server, u1!);
+    const postId: string = (await createPost(server, { token: u1! }, { title: 'Stats', content: 'x' })).id;
     // N = 5 sockets of M = 3 users; two users read the post.
     const sockets = [
       await connect(server, `/ws/blog/posts/${postId}/`, u1!),
@@ -159,7 +150,7 @@ describe('analytics across two instances (Redis + PostgreSQL)', () => {
     const b = await instance(`b-${randomUUID()}`);
     try {
       const reader = await b.token(randomUUID(), { name: 'Reader' });
-      const postId = await publishedPost(b, reader);
+      const postId: string = (await createPost(b, { token: reader }, { title: 'Stats', content: 'x' })).id;
       const tabs = [await connect(b, `/ws/blog/posts/${postId}/`, reader), await connect(b, `/ws/blog/posts/${postId}/`, reader)];
       tabs[0]!.send({ type: 'track_view', ref: 'v' });
       await tabs[0]!.next((m) => m.type === 'post_stats' && m.ref === 'v');

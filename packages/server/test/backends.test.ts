@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackends, MemoryChannelLayer, RedisChannelLayer } from '../src/layer/index.js';
 import { MemoryPresence, RedisPresence } from '../src/presence/index.js';
 import { FakeMember, frame, text } from './support/members.js';
-import { freePort, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from './support/redis.js';
+import { freePort } from './support/ports.js';
+import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from './support/redis.js';
 
 describe('createBackends', () => {
   let server: RedisServer;

@@ -13,18 +13,9 @@ import { blogApp } from '../src/apps/blog/index.js';
 import type { App } from '../src/core/app.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { createPost } from './support/fixtures.js';
+import { api, tokenUser, type TestUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
-
-interface Reply {
-  status: number;
-  body: any;
-}
 
 /** The built-in apps with blog and analytics (whether or not the registry has them yet). */
 function appsWithBlog(): App[] {
@@ -41,25 +32,8 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.httpUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function user(name: string, staff = false): Promise<TestUser> {
-    const id = randomUUID();
-    return { id, name, token: await server.token(id, { name, ...(staff ? { is_staff: true } : {}) }) };
-  }
-
-  async function createPost(author: TestUser, fields: Record<string, unknown> = {}): Promise<any> {
-    const reply = await call('POST', '/api/blog/posts', author.token, { title: 'Hello', content: 'Body', status: 'published', ...fields });
-    expect(reply.status).toBe(201);
-    return reply.body;
-  }
+  const { call } = api(() => server);
+  const user = (name: string, staff = false): Promise<TestUser> => tokenUser(server, name, staff ? { is_staff: true } : {});
 
   /** Connects and proves the connect sequence finished (the ping is handled after it). */
   async function connect(path: string, who: TestUser): Promise<TestClient> {
@@ -74,7 +48,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
   describe('REST posts', () => {
     it('creates drafts visible only to their author and staff, and publishes them', async () => {
       const [alice, bob, staff] = [await user('Alice'), await user('Bob'), await user('Sam', true)];
-      const draft = await createPost(alice, { title: 'Draft', status: undefined });
+      const draft = await createPost(server, alice, { title: 'Draft', status: undefined });
       expect(draft).toMatchObject({ title: 'Draft', status: 'draft', author: 'Alice', author_id: alice.id, published_at: null, view_count: 0 });
       expect((await call('GET', `/api/blog/posts/${draft.id}`, alice.token)).status).toBe(200);
       expect((await call('GET', `/api/blog/posts/${draft.id}`, staff.token)).status).toBe(200);
@@ -94,7 +68,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('lets only the author or staff edit, and validates input', async () => {
       const [alice, bob, staff] = [await user('Alice'), await user('Bob'), await user('Sam', true)];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       expect((await call('PATCH', `/api/blog/posts/${post.id}`, bob.token, { title: 'Mine' })).body.error.code).toBe('forbidden');
       const edited = await call('PATCH', `/api/blog/posts/${post.id}`, staff.token, { title: 'Edited', moderate_comments: true });
       expect(edited.body).toMatchObject({ title: 'Edited', moderate_comments: true, content: 'Body' });
@@ -111,7 +85,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
   describe('/ws/blog/posts/<id>/', () => {
     it('closes 4003 for garbage and unknown ids and for other authors’ drafts; 4001 without a token', async () => {
       const [alice, bob, staff] = [await user('Alice'), await user('Bob'), await user('Sam', true)];
-      const draft = await createPost(alice, { status: 'draft' });
+      const draft = await createPost(server, alice, { status: 'draft' });
       for (const id of ['nope', "1' OR '1'='1", randomUUID()]) {
         expect((await closeOf(server.wsUrl(`/ws/blog/posts/${encodeURIComponent(id)}/`, bob.token))).code).toBe(4003);
       }
@@ -124,7 +98,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('counts track_view once per connection, persists it, and sends post_stats to the post group', async () => {
       const [alice, bob] = [await user('Alice'), await user('Bob')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const reader = await postSocket(post.id, bob);
       const other = await postSocket(post.id, alice);
 
@@ -148,7 +122,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('answers get_stats to the sender only', async () => {
       const [alice, bob] = [await user('Alice'), await user('Bob')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const [asker, bystander] = [await postSocket(post.id, bob), await postSocket(post.id, alice)];
       asker.send({ type: 'get_stats', ref: 's1' });
       expect((await asker.next(ofType('post_stats', 's1'))).data).toEqual({ view_count: 0, comment_count: 0, like_count: 0 });
@@ -160,7 +134,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('pushes post_updated to subscribers only, until they unsubscribe', async () => {
       const [alice, bob] = [await user('Alice'), await user('Bob')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const [subscriber, plain] = [await postSocket(post.id, bob), await postSocket(post.id, bob)];
       subscriber.send({ type: 'subscribe_updates', ref: 'u1' });
       expect((await subscriber.next(ofType('updates_subscribed', 'u1'))).data.post_id).toBe(post.id);
@@ -186,7 +160,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('keeps a post that went back to draft from its readers', async () => {
       const [alice, bob, staff] = [await user('Alice'), await user('Bob'), await user('Sam', true)];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const subscribers = [await postSocket(post.id, bob), await postSocket(post.id, alice), await postSocket(post.id, staff)];
       for (const client of subscribers) {
         client.send({ type: 'subscribe_updates', ref: 'sub' });
@@ -208,7 +182,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('counts likes once per user and pushes post_stats only when the count changes', async () => {
       const [alice, bob, carol] = [await user('Alice'), await user('Bob'), await user('Carol')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const reader = await postSocket(post.id, alice);
 
       const first = await call('POST', `/api/blog/posts/${post.id}/like`, bob.token);
@@ -233,7 +207,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
   describe('/ws/blog/comments/<id>/', () => {
     it('stores add_comment and REST comments, then broadcasts comment_added and the new count', async () => {
       const [alice, bob] = [await user('Alice'), await user('Bob')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const [writer, watcher, stats] = [await commentSocket(post.id, bob), await commentSocket(post.id, alice), await postSocket(post.id, alice)];
 
       writer.send({ type: 'add_comment', content: 'Great post!', ref: 'c1' });
@@ -263,7 +237,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('refuses empty, blank and over-long comments', async () => {
       const [alice] = [await user('Alice')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const client = await commentSocket(post.id, alice);
       for (const [message, code] of [
         [{ type: 'add_comment' }, 'invalid_payload'],
@@ -284,7 +258,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('holds comments on moderated posts until staff approve them', async () => {
       const [alice, bob, carol, staff] = [await user('Alice'), await user('Bob'), await user('Carol'), await user('Sam', true)];
-      const post = await createPost(alice, { moderate_comments: true });
+      const post = await createPost(server, alice, { moderate_comments: true });
       const [writer, watcher, stats] = [await commentSocket(post.id, bob), await commentSocket(post.id, carol), await postSocket(post.id, carol)];
 
       writer.send({ type: 'add_comment', content: 'Held, please', ref: 'h1' });
@@ -326,7 +300,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
     it('tells the others who is typing, never the typer, and clears typers who leave', async () => {
       const [alice, bob, carol] = [await user('Alice'), await user('Bob'), await user('Carol')];
-      const post = await createPost(alice);
+      const post = await createPost(server, alice);
       const [a, b, c] = [await commentSocket(post.id, alice), await commentSocket(post.id, bob), await commentSocket(post.id, carol)];
       const aliceSecondTab = await commentSocket(post.id, alice);
 
@@ -363,7 +337,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
     it('sends blog_post_published to subscribers of that type on the first publication only', async () => {
       const [alice, bob, carol] = [await user('Alice'), await user('Bob'), await user('Carol')];
       const [subscriber, unsubscribed] = [await notificationSocket(bob, ['blog_post_published']), await notificationSocket(carol)];
-      const draft = await createPost(alice, { title: 'Launch day', status: 'draft' });
+      const draft = await createPost(server, alice, { title: 'Launch day', status: 'draft' });
       await call('POST', `/api/blog/posts/${draft.id}/publish`, alice.token);
       const notice = await subscriber.next('notification');
       expect(notice.data).toMatchObject({
@@ -378,7 +352,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
       await call('PATCH', `/api/blog/posts/${draft.id}`, alice.token, { status: 'draft' });
       await call('PATCH', `/api/blog/posts/${draft.id}`, alice.token, { status: 'published' });
       await call('POST', `/api/blog/posts/${draft.id}/publish`, alice.token);
-      const direct = await createPost(alice, { title: 'Straight out' });
+      const direct = await createPost(server, alice, { title: 'Straight out' });
       expect((await subscriber.next('notification')).data.data.post_id).toBe(direct.id);
       await subscriber.roundTrip();
       expect(subscriber.all('notification')).toHaveLength(2);
@@ -391,7 +365,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
     it('notifies the post author of visible comments by others, persisted', async () => {
       const [alice, bob, staff] = [await user('Alice'), await user('Bob'), await user('Sam', true)];
       const inbox = await notificationSocket(alice);
-      const post = await createPost(alice, { title: 'Essay', moderate_comments: true });
+      const post = await createPost(server, alice, { title: 'Essay', moderate_comments: true });
 
       await call('POST', `/api/blog/posts/${post.id}/comments`, alice.token, { content: 'My own remark' });
       const held = await call('POST', `/api/blog/posts/${post.id}/comments`, bob.token, { content: 'Nice essay' });
@@ -413,7 +387,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
 
       // Unmoderated: notified at once, also when the author was offline.
       inbox.close();
-      const open = await createPost(alice, { title: 'Open' });
+      const open = await createPost(server, alice, { title: 'Open' });
       await call('POST', `/api/blog/posts/${open.id}/comments`, bob.token, { content: 'First!' });
       const later = await call('GET', '/api/notifications', alice.token);
       expect(later.body.notifications[0]).toMatchObject({ notification_type: 'comment_added', data: { post_id: open.id } });
@@ -430,12 +404,7 @@ describe('blog timers', () => {
   beforeAll(async () => {
     server = await startServer({ heartbeatIntervalMs: 200 }, { apps: appsWithBlog() });
     staffToken = await server.token(randomUUID(), { name: 'Sam', is_staff: true });
-    const response = await fetch(`${server.httpUrl}/api/blog/posts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Timers', content: 'x', status: 'published' }),
-    });
-    postId = ((await response.json()) as { id: string }).id;
+    postId = (await createPost(server, { token: staffToken }, { title: 'Timers', content: 'x' })).id;
   });
   afterAll(() => server.stop());
 

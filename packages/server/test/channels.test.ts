@@ -9,18 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { createChannel, createWorkspace, workspaceWithChannel } from './support/fixtures.js';
+import { api, type TestUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
-
-interface Response {
-  status: number;
-  body: any;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sorted = (ids: string[]): string[] => [...ids].sort();
@@ -32,45 +23,7 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
     server = await startServer({ databaseUrl: await databaseUrl(dialect) });
   });
   afterAll(() => server.stop());
-
-  async function call(method: string, path: string, token?: string, body?: unknown, target = server): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${target.httpUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  /** A registered user (members can only be added when they exist) with an access token. */
-  async function user(label: string, target = server): Promise<TestUser> {
-    const name = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-    const body = { username: `${label}_${randomUUID().slice(0, 8)}`, password: 'correct horse battery staple', name };
-    const registered = await call('POST', '/api/auth/register', undefined, body, target);
-    expect(registered.status).toBe(201);
-    return { id: registered.body.id, name, token: await target.token(registered.body.id, { name }) };
-  }
-
-  /** A workspace created by `owner` with `members` added, and one channel in it. */
-  async function workspace(
-    owner: TestUser,
-    members: TestUser[] = [],
-    channelType: 'public' | 'private' = 'public',
-  ): Promise<{ workspaceId: string; channelId: string }> {
-    const created = await call('POST', '/api/workspaces', owner.token, { name: 'Acme' });
-    expect(created.status).toBe(201);
-    const workspaceId: string = created.body.id;
-    for (const member of members) {
-      expect((await call('POST', `/api/workspaces/${workspaceId}/members`, owner.token, { user_id: member.id })).status).toBe(201);
-    }
-    const channel = await call('POST', `/api/workspaces/${workspaceId}/channels`, owner.token, { name: 'general', type: channelType });
-    expect(channel.status).toBe(201);
-    return { workspaceId, channelId: channel.body.id };
-  }
+  const { call, register } = api(() => server);
 
   /** Connects to a channel and waits for the presence update its own join caused. */
   async function connect(channelId: string, who: TestUser): Promise<TestClient> {
@@ -83,9 +36,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
     m.type === 'presence' && JSON.stringify(sorted(m.data.online_users)) === JSON.stringify(sorted(ids));
 
   it("seed 000's flow: a message is stored with seq and reaches every member; the sender's copy carries ref", async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
     const aliceWs = await connect(channelId, alice);
     const bobWs = await connect(channelId, bob);
 
@@ -134,9 +87,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('a message sent twice with the same client_id is stored once (WebSocket)', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { workspaceId, channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { workspaceId, channelId } = await workspaceWithChannel(server, alice, [bob]);
     const aliceWs = await connect(channelId, alice);
     const aliceTab2 = await connect(channelId, alice);
     const bobWs = await connect(channelId, bob);
@@ -176,9 +129,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('a message posted over REST reaches the sockets once, even when retried with the same client_id', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
     const bobWs = await connect(channelId, bob);
 
     const body = { content: 'from REST', attachments: [], client_id: 'rest-1' };
@@ -196,9 +149,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('a client that missed 100 messages while disconnected gets them all back through history after_seq', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
 
     let aliceWs = await connect(channelId, alice);
     aliceWs.send({ type: 'message', content: 'before the gap' });
@@ -246,13 +199,12 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
     // 100 KB of send buffer: a page may use half of it.
     const small = await startServer({ databaseUrl: await databaseUrl(dialect), maxBufferedBytes: 100_000 });
     try {
-      const alice = await user('alice', small);
-      const created = await call('POST', '/api/workspaces', alice.token, { name: 'Big' }, small);
-      const channel = await call('POST', `/api/workspaces/${created.body.id}/channels`, alice.token, { name: 'big' }, small);
-      const channelId: string = channel.body.id;
+      const alice = await api(small).register('alice');
+      const workspaceId = await createWorkspace(small, alice, { name: 'Big' });
+      const channelId = await createChannel(small, alice, workspaceId, { name: 'big' });
       // 4000 two-byte characters: about 8 KB of JSON per message, 160 KB for all 20.
       for (let i = 1; i <= 20; i++) {
-        const posted = await call('POST', `/api/channels/${channelId}/messages`, alice.token, { content: 'é'.repeat(3999) + (i % 10) }, small);
+        const posted = await api(small).call('POST', `/api/channels/${channelId}/messages`, alice.token, { content: 'é'.repeat(3999) + (i % 10) });
         expect(posted.status).toBe(201);
       }
       const ws = await TestClient.connect(small.wsUrl(`/ws/channels/${channelId}/`, alice.token));
@@ -286,13 +238,13 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('closes 4003 for users without access and for ids that are no channel, alike', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const outsider = await user('mallory');
-    const { workspaceId, channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const outsider = await register('mallory');
+    const { workspaceId, channelId } = await workspaceWithChannel(server, alice, [bob]);
     const privateChannel = await call('POST', `/api/workspaces/${workspaceId}/channels`, alice.token, { name: 'secret', type: 'private' });
     const privateId: string = privateChannel.body.id;
-    await workspace(outsider);
+    await workspaceWithChannel(server, outsider);
 
     const forbidden = { code: 4003, reason: 'Forbidden' };
     // A user of another workspace.
@@ -316,11 +268,11 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it("a user never receives another workspace's events", async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const carol = await user('carol');
-    const a = await workspace(alice, [bob]);
-    const b = await workspace(carol);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const carol = await register('carol');
+    const a = await workspaceWithChannel(server, alice, [bob]);
+    const b = await workspaceWithChannel(server, carol);
     const carolWs = await connect(b.channelId, carol);
     const aliceWs = await connect(a.channelId, alice);
     const bobWs = await connect(a.channelId, bob);
@@ -349,9 +301,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('typing reaches the others, never the sender, and the server turns it off 5 s after the last true', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
     const aliceWs = await connect(channelId, alice);
     const aliceTab2 = await connect(channelId, alice);
     const bobWs = await connect(channelId, bob);
@@ -384,9 +336,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   }, 20_000);
 
   it('a typer who disconnects is shown as stopped at once', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
     const aliceWs = await connect(channelId, alice);
     const bobWs = await connect(channelId, bob);
 
@@ -402,9 +354,9 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('read markers are stored, broadcast, and only move forward', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const { channelId } = await workspace(alice, [bob]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob]);
     const aliceWs = await connect(channelId, alice);
     const bobWs = await connect(channelId, bob);
     aliceWs.send({ type: 'message', content: 'one' });
@@ -441,11 +393,11 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('presence lists the members online anywhere, on connect and on disconnect', async () => {
-    const alice = await user('alice');
-    const bob = await user('bob');
-    const carol = await user('carol');
-    const stranger = await user('stranger');
-    const { channelId } = await workspace(alice, [bob, carol]);
+    const alice = await register('alice');
+    const bob = await register('bob');
+    const carol = await register('carol');
+    const stranger = await register('stranger');
+    const { channelId } = await workspaceWithChannel(server, alice, [bob, carol]);
     // Online, but not in this workspace: never listed.
     const strangerRooms = await TestClient.connect(server.wsUrl('/api/v1/ws', stranger.token));
     await strangerRooms.next('system');
@@ -472,8 +424,8 @@ describe.each(DIALECTS)('chat channels on %s', (dialect) => {
   });
 
   it('edges: 4000 characters pass, 4001 do not; empty content needs attachments; attachment rules', async () => {
-    const alice = await user('alice');
-    const { channelId } = await workspace(alice);
+    const alice = await register('alice');
+    const { channelId } = await workspaceWithChannel(server, alice);
     const ws = await connect(channelId, alice);
 
     ws.send({ type: 'message', content: 'x'.repeat(4000), ref: 'max' });

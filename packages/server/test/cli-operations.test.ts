@@ -9,9 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinApps } from '../src/apps/index.js';
 import { ConnectionRecordRepository } from '../src/store/connections.js';
 import { Store } from '../src/store/store.js';
-import { freePort, killAll, removeTempDirs, runCli, spawnCli, startServe, tempDir, type CliResult, type ServeProcess } from './support/cli.js';
+import { killAll, removeTempDirs, runCli, spawnCli, startServe, tempDir, type CliResult, type ServeProcess } from './support/cli.js';
 import { TestClient } from './support/client.js';
 import { DIALECTS, databaseUrl, type DialectName } from './support/databases.js';
+import { eventually } from './support/eventually.js';
+import { freePort } from './support/ports.js';
 import { TEST_SECRET, signTestToken } from './support/server.js';
 
 const ROOMS = '/api/v1/ws';
@@ -19,6 +21,8 @@ const ROOMS = '/api/v1/ws';
 const PROCESSES = { timeout: 90_000 };
 /** `serve` records connections only when apps/index.ts registers the operations app. */
 const OPERATIONS_REGISTERED = builtinApps().some((app) => app.name === 'operations');
+/** How long a `serve` process may take to write connection records (batched) on a loaded machine. */
+const RECORDS_MS = 15_000;
 
 const clients: TestClient[] = [];
 const stores: Store[] = [];
@@ -66,17 +70,6 @@ async function connect(server: ServeProcess, userId: string): Promise<TestClient
   clients.push(client);
   await client.next('system');
   return client;
-}
-
-/** Re-reads until `accept` holds (records are written in batches), failing after the deadline. */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function rowCounts(store: Store): Promise<Record<string, number>> {
@@ -161,12 +154,14 @@ describe.skipIf(!OPERATIONS_REGISTERED).each(DIALECTS)('monitor and cleanup agai
       () => env.store.db.selectFrom('connection_records').select(['user_id', 'close_code']).where('disconnected_at', 'is not', null).execute(),
       (rows) => rows.length === 1,
       'the closed record',
+      RECORDS_MS,
     );
 
     const sample = await eventually(
       async () => JSON.parse(await ok(env, ['monitor', '--json'])),
       (body) => body.cluster.connections === 3,
       'monitor to count three connections',
+      RECORDS_MS,
     );
     expect(sample).toMatchObject({
       source: 'database',
@@ -223,6 +218,7 @@ describe.skipIf(!OPERATIONS_REGISTERED).each(DIALECTS)('monitor and cleanup agai
       () => env.store.db.selectFrom('connection_records').selectAll().execute(),
       (rows) => rows.length === 1,
       'the open record',
+      RECORDS_MS,
     );
     first.proc.signal('SIGKILL');
     await first.proc.exited;

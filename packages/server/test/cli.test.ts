@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../src/cli/config.js';
 import {
   REPO_ROOT,
-  freePort,
   killAll,
   listeningOn,
   liveProcessesInGroup,
@@ -20,6 +19,8 @@ import {
   type ServeProcess,
 } from './support/cli.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
+import { request } from './support/http.js';
+import { freePort } from './support/ports.js';
 import { TEST_SECRET, signTestToken } from './support/server.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -254,11 +255,7 @@ describe('configuration', PROCESSES, () => {
   it('ALLOW_REGISTRATION=0 disables registration', async () => {
     const cwd = workDir();
     const serve = await startServe([], { cwd, env: await serveEnv({ JWT_SECRET: TEST_SECRET, ALLOW_REGISTRATION: '0' }) });
-    const response = await fetch(`${serve.httpUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'mallory', password: PASSWORD, name: 'Mallory' }),
-    });
+    const response = await request(serve, 'POST', '/api/auth/register', { body: { username: 'mallory', password: PASSWORD, name: 'Mallory' } });
     expect(response.status).toBe(403);
   });
 });
@@ -335,9 +332,9 @@ describe('README quick start: npm start at the repo root', () => {
     // The development secret goes next to the database, not into the repository.
     expect(npm.stderr).toContain(`generated a development JWT secret in ${join(dir, 'jwt-secret')}.`);
 
-    const response = await fetch(`${serve.httpUrl}/health`);
+    const response = await request(serve, 'GET', '/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'healthy' });
+    expect(response.body).toMatchObject({ status: 'healthy' });
 
     npm.signal('SIGTERM');
     // 'close' fires once every process holding npm's stdout/stderr (npm, sh, node) has exited.

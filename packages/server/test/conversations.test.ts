@@ -10,18 +10,8 @@ import { builtinApps } from '../src/apps/index.js';
 import { conversationsApp } from '../src/apps/conversations/index.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { api, type TestUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
-
-interface Response {
-  status: number;
-  body: any;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SEED_MESSAGE_FIELDS = ['conversation_id', 'id', 'is_read', 'message_text', 'message_type', 'sender_id', 'sender_name', 'timestamp'];
@@ -42,29 +32,7 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  async function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const allHeaders: Record<string, string> = { ...headers };
-    if (token) allHeaders.authorization = `Bearer ${token}`;
-    if (body !== undefined) allHeaders['content-type'] = 'application/json';
-    const response = await fetch(`${server.httpUrl}${path}`, {
-      method,
-      headers: allHeaders,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function user(label: string, claims: Record<string, unknown> = {}): Promise<TestUser> {
-    const name = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-    const registered = await call('POST', '/api/auth/register', undefined, {
-      username: `${label}_${randomUUID().slice(0, 8)}`,
-      password: 'correct horse battery staple',
-      name,
-    });
-    expect(registered.status).toBe(201);
-    return { id: registered.body.id, name, token: await server.token(registered.body.id, { name, ...claims }) };
-  }
+  const { call, register } = api(() => server);
 
   /** A conversation created by its client through the REST API, as the job backend's frontend would. */
   async function conversation(client: TestUser, worker: TestUser, title = 'Fix the sink'): Promise<any> {
@@ -92,8 +60,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   };
 
   it("seed 004's flow: the worker is offline, the client sends 3 messages; the worker's inbox shows 3 unread; opening it marks read and the client gets `read`", async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const clientWs = await connect(conv.id, client);
 
@@ -154,8 +122,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('a message reaches both participants; only the sender’s copy carries ref; a frame with no type is TEXT', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const clientWs = await connect(conv.id, client);
     const workerWs = await connect(conv.id, worker);
@@ -184,10 +152,10 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('creating a conversation posts a SYSTEM message; the same job again returns it; creation rules', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
-    const stranger = await user('sam');
-    const staff = await user('stella', { is_staff: true });
+    const client = await register('carla');
+    const worker = await register('walter');
+    const stranger = await register('sam');
+    const staff = await register('stella', { claims: { is_staff: true } });
     const body = { client_id: client.id, worker_id: worker.id, title: 'Paint the fence', job_ref: 4242 };
 
     const created = await call('POST', '/api/chat/conversations', worker.token, body);
@@ -242,10 +210,10 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('a third user gets 4003 on the socket and 404 on every REST route; unknown and garbage ids alike', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
-    const stranger = await user('sam');
-    const staff = await user('stella', { is_staff: true });
+    const client = await register('carla');
+    const worker = await register('walter');
+    const stranger = await register('sam');
+    const staff = await register('stella', { claims: { is_staff: true } });
     const conv = await conversation(client, worker);
 
     expect((await closeOf(server.wsUrl(`/ws/chat/${conv.id}/`, stranger.token))).code).toBe(4003);
@@ -271,8 +239,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('typing reaches only the other side; a socket closing while typing tells them it stopped', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const clientWs = await connect(conv.id, client);
     const clientTab2 = await connect(conv.id, client);
@@ -294,8 +262,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('mark_read over the socket: messages turn read, the other side gets `read`, the reader does not', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const clientWs = await connect(conv.id, client);
     const workerWs = await connect(conv.id, worker);
@@ -334,8 +302,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('delivery state: `sent` while the recipient has no socket on the conversation, `delivered` while it has', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const other = await conversation(client, worker, 'Another job');
     const clientWs = await connect(conv.id, client);
@@ -369,8 +337,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('a client frame with type SYSTEM is rejected, and so is empty text; nothing is stored or broadcast', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const clientWs = await connect(conv.id, client);
     const workerWs = await connect(conv.id, worker);
@@ -405,8 +373,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('cookie auth: `Cookie: sb_access=<token>` on the handshake', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const cookieWs = await TestClient.connect(server.wsUrl(`/ws/chat/${conv.id}/`), { headers: { Cookie: `sb_access=${worker.token}` } });
     await cookieWs.roundTrip();
@@ -416,14 +384,14 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
     cookieWs.send({ type: 'TEXT', message: 'works' });
     expect((await clientWs.next((m) => m.type === 'message' && m.message.sender_id === worker.id)).message.message_text).toBe('works');
     // A stranger's cookie is still refused.
-    const stranger = await user('sam');
+    const stranger = await register('sam');
     expect((await closeOf(server.wsUrl(`/ws/chat/${conv.id}/`), { headers: { Cookie: `sb_access=${stranger.token}` } })).code).toBe(4003);
     await Promise.all([clientWs.close(), cookieWs.close()]);
   });
 
   it('the inbox lists the caller’s conversations, most recent first, with paging', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const older = await conversation(client, worker, 'Older job');
     const newer = await conversation(client, worker, 'Newer job');
     // A message in the older one makes it the most recent.
@@ -458,8 +426,8 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   });
 
   it('concurrent senders get consecutive seqs and every message is counted unread once', async () => {
-    const client = await user('carla');
-    const worker = await user('walter');
+    const client = await register('carla');
+    const worker = await register('walter');
     const conv = await conversation(client, worker);
     const texts = Array.from({ length: 12 }, (_, i) => `m${i}`);
     const sent = await Promise.all(

@@ -5,7 +5,6 @@
  * splices, awareness, limits, and the text surviving a server restart.
  * Everything awaits events (provider `sync`, Y.Text `observe`, messages); nothing sleeps.
  */
-import { randomUUID } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,13 +17,8 @@ import { MemoryPresence } from '../src/presence/memory.js';
 import { Store } from '../src/store/store.js';
 import { TestClient, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { tokenUser, type TestUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
 
 const WAIT_MS = 5000;
 
@@ -114,10 +108,8 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
   beforeAll(async () => {
     url = await databaseUrl(dialect);
     server = await startServer({ databaseUrl: url });
-    alice = { id: randomUUID(), name: 'Alice', token: '' };
-    bob = { id: randomUUID(), name: 'Bob', token: '' };
-    alice.token = await server.token(alice.id, { name: alice.name });
-    bob.token = await server.token(bob.id, { name: bob.name });
+    alice = await tokenUser(server, 'Alice');
+    bob = await tokenUser(server, 'Bob');
     workspaceId = (await server.server.store.workspaces.create('Acme', alice.id)).id;
     await server.server.store.workspaces.addMember(workspaceId, bob.id);
   });

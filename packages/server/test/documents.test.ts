@@ -10,18 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { createDocument } from './support/fixtures.js';
+import { api, tokenUser, type TestUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
-
-interface Response {
-  status: number;
-  body: any;
-}
 
 const THREE_PARAGRAPHS = 'First paragraph.\n\nSecond paragraph.\n\nThird paragraph.';
 
@@ -33,17 +24,12 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   let carol: TestUser;
   let workspaceId: string;
 
-  async function user(server: TestServer, name: string): Promise<TestUser> {
-    const id = randomUUID();
-    return { id, name, token: await server.token(id, { name }) };
-  }
-
   beforeAll(async () => {
     url = await databaseUrl(dialect);
     server = await startServer({ databaseUrl: url });
-    alice = await user(server, 'Alice');
-    bob = await user(server, 'Bob');
-    carol = await user(server, 'Carol');
+    alice = await tokenUser(server, 'Alice');
+    bob = await tokenUser(server, 'Bob');
+    carol = await tokenUser(server, 'Carol');
     const { store } = server.server;
     workspaceId = (await store.workspaces.create('Acme', alice.id)).id;
     await store.workspaces.addMember(workspaceId, bob.id);
@@ -52,20 +38,10 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  async function call(method: string, path: string, token?: string, body?: unknown, target = server): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${target.httpUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const { call } = api(() => server);
 
-  async function createDocument(content: string, title = 'Plan'): Promise<string> {
-    const created = await call('POST', `/api/workspaces/${workspaceId}/documents`, alice.token, { title, content });
-    expect(created.status).toBe(201);
-    return created.body.id;
-  }
+  /** A document of alice's in the shared workspace. */
+  const createAlicesDocument = (content: string): Promise<string> => createDocument(server, alice, workspaceId, { content });
 
   async function open(documentId: string, who: TestUser, target = server): Promise<{ client: TestClient; state: Message }> {
     const client = await TestClient.connect(target.wsUrl(`/ws/documents/${documentId}/`, who.token));
@@ -82,7 +58,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   }
 
   it("runs the seed's scenario: document_state on connect, update, another member gets document_updated", async () => {
-    const documentId = await createDocument('Initial content');
+    const documentId = await createAlicesDocument('Initial content');
     const a = await open(documentId, alice);
     expect(a.state.data).toEqual({ content: 'Initial content', version: 1, users: [{ user_id: alice.id, user_name: 'Alice' }] });
     expect(new Date(a.state.timestamp).toISOString()).toBe(a.state.timestamp);
@@ -109,7 +85,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('merges two concurrent stale updates to different paragraphs: both survive', async () => {
-    const documentId = await createDocument(THREE_PARAGRAPHS);
+    const documentId = await createAlicesDocument(THREE_PARAGRAPHS);
     const a = await open(documentId, alice);
     const b = await open(documentId, bob);
     const aliceEdit = 'First paragraph, by Alice.\n\nSecond paragraph.\n\nThird paragraph.';
@@ -141,7 +117,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('answers an unmergeable stale update with conflict and the current document_state, storing nothing', async () => {
-    const documentId = await createDocument(THREE_PARAGRAPHS);
+    const documentId = await createAlicesDocument(THREE_PARAGRAPHS);
     const a = await open(documentId, alice);
     const b = await open(documentId, bob);
     a.client.send({ type: 'update', data: { content: 'Alice rewrote the first.\n\nSecond paragraph.\n\nThird paragraph.', version: 1 } });
@@ -161,7 +137,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('refuses a base version newer than the current one and content over the size limit', async () => {
-    const documentId = await createDocument('Short');
+    const documentId = await createAlicesDocument('Short');
     const a = await open(documentId, alice);
     a.client.send({ type: 'update', data: { content: 'From the future', version: 7 }, ref: 'f' });
     expect(await a.client.next('error')).toMatchObject({ code: 'invalid_payload', ref: 'f' });
@@ -182,7 +158,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('keeps a history row per saved version, readable through REST', async () => {
-    const documentId = await createDocument('v1');
+    const documentId = await createAlicesDocument('v1');
     const a = await open(documentId, alice);
     for (let version = 1; version <= 3; version++) {
       a.client.send({ type: 'update', data: { content: `v${version + 1}`, version } });
@@ -208,7 +184,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('closes 4003 for non-members, unknown documents and ids that are not UUIDs', async () => {
-    const documentId = await createDocument('Secret plans');
+    const documentId = await createAlicesDocument('Secret plans');
     for (const path of [`/ws/documents/${documentId}/`, `/ws/documents/${documentId}/yjs`]) {
       expect(await closeOf(server.wsUrl(path, carol.token))).toEqual({ code: 4003, reason: 'Forbidden' });
     }
@@ -219,7 +195,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('sends cursors to the other users only, never stored, and refuses oversized positions', async () => {
-    const documentId = await createDocument('Cursor test');
+    const documentId = await createAlicesDocument('Cursor test');
     const a = await open(documentId, alice);
     const aliceSecondTab = await open(documentId, alice);
     const b = await open(documentId, bob);
@@ -239,7 +215,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   });
 
   it('leave sends user_left then closes 1000; a user with two tabs leaves when the last one goes', async () => {
-    const documentId = await createDocument('Presence');
+    const documentId = await createAlicesDocument('Presence');
     const a1 = await open(documentId, alice);
     const a2 = await open(documentId, alice);
     const b = await open(documentId, bob);
@@ -319,7 +295,7 @@ describe.each(DIALECTS)('documents on %s', (dialect) => {
   it('two instances on one database: racing stale updates both survive through compare-and-set', async () => {
     const other = await startServer({ databaseUrl: url });
     try {
-      const documentId = await createDocument(THREE_PARAGRAPHS);
+      const documentId = await createAlicesDocument(THREE_PARAGRAPHS);
       // Each instance has its own lock and no shared channel layer: only the store's
       // compare-and-set keeps the two writers from overwriting each other.
       const a = new Editor(await open(documentId, alice));

@@ -3,22 +3,17 @@
  * /api/users/me, logout closing live sockets; then the operational endpoints. The main
  * flow runs on SQLite and on PostgreSQL.
  */
-import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, uniqueName } from './support/accounts.js';
 import { TestClient, closeOf } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { expectError, request, type Reply } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 
-const PASSWORD = 'correct horse battery staple';
 const ACCESS_TTL_SECONDS = 60 * 60;
 const REFRESH_TTL_SECONDS = 7 * 24 * 60 * 60;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-interface Reply {
-  status: number;
-  body: any;
-}
 
 interface Account {
   id: string;
@@ -27,25 +22,8 @@ interface Account {
   refresh: string;
 }
 
-async function request(server: TestServer, method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${server.httpUrl}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : text;
-  return { status: response.status, body: json };
-}
-
 const post = (server: TestServer, path: string, body?: unknown, token?: string): Promise<Reply> =>
-  request(server, 'POST', path, body, token);
-
-/** Tests share a server, so every account gets its own username. */
-const uniqueName = (prefix: string): string => `${prefix}_${randomUUID().slice(0, 8)}`;
+  request(server, 'POST', path, { body, token });
 
 async function registerAndLogin(server: TestServer, prefix: string, name?: string): Promise<Account> {
   const username = uniqueName(prefix);
@@ -61,12 +39,6 @@ async function connectRooms(server: TestServer, token: string): Promise<{ client
   const client = await TestClient.connect(server.wsUrl('/api/v1/ws', token));
   const welcome = await client.next('system');
   return { client, welcome };
-}
-
-function expectError(reply: Reply, status: number, code: string): void {
-  expect(reply.status).toBe(status);
-  expect(reply.body).toEqual({ error: { code, message: expect.any(String) } });
-  expect(reply.body.error.message.length).toBeGreaterThan(0);
 }
 
 describe.each(DIALECTS)('auth API on %s', (dialect) => {
@@ -154,7 +126,7 @@ describe.each(DIALECTS)('auth API on %s', (dialect) => {
     await server.server.store.users.setStaff(account.id, true);
     const rotated = await post(server, '/api/auth/refresh', { refresh: account.refresh });
     expect(decodeJwt(rotated.body.access).is_staff).toBe(true);
-    const me = await request(server, 'GET', '/api/users/me', undefined, rotated.body.access);
+    const me = await request(server, 'GET', '/api/users/me', { token: rotated.body.access });
     expect(me.body).toMatchObject({ id: account.id, is_staff: true });
   });
 
@@ -202,12 +174,12 @@ describe.each(DIALECTS)('auth API on %s', (dialect) => {
 
   it('GET /api/users/me answers the caller with a Bearer access token, else 401', async () => {
     const account = await registerAndLogin(server, 'me', 'Maya');
-    const me = await request(server, 'GET', '/api/users/me', undefined, account.access);
+    const me = await request(server, 'GET', '/api/users/me', { token: account.access });
     expect(me).toEqual({ status: 200, body: { id: account.id, username: account.username, name: 'Maya', is_staff: false } });
 
     expectError(await request(server, 'GET', '/api/users/me'), 401, 'unauthenticated');
-    expectError(await request(server, 'GET', '/api/users/me', undefined, 'not-a-jwt'), 401, 'unauthenticated');
-    expectError(await request(server, 'GET', '/api/users/me', undefined, account.refresh), 401, 'unauthenticated');
+    expectError(await request(server, 'GET', '/api/users/me', { token: 'not-a-jwt' }), 401, 'unauthenticated');
+    expectError(await request(server, 'GET', '/api/users/me', { token: account.refresh }), 401, 'unauthenticated');
   });
 
   it("logout closes all the caller's sockets with 4001 Logged out, revokes the refresh token, spares others", async () => {

@@ -10,8 +10,9 @@ import { createClient, createCluster } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryChannelLayer } from '../src/layer/memory.js';
 import { groupChannel, RedisChannelLayer } from '../src/layer/redis.js';
-import { RedisConnection } from '../src/layer/redis-connection.js';
-import { userGroup, type ChannelLayer } from '../src/layer/types.js';
+import { RedisConnection, type RedisConnectionOptions } from '../src/layer/redis-connection.js';
+import { userGroup, type ChannelLayer, type LayerStatus } from '../src/layer/types.js';
+import { eventually } from './support/eventually.js';
 import { FakeMember, frame, text } from './support/members.js';
 import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from './support/redis.js';
 
@@ -96,14 +97,16 @@ function redisClusterBackend(): LayerBackend {
   };
 }
 
-/** Polls `read` until it returns `expected` (for state with no event to await). */
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  while ((last = await read()) !== expected) {
-    if (Date.now() > deadline) throw new Error(`expected ${String(expected)}, still ${String(last)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Waits for a layer's health (no event announces it). */
+function statusBecomes(layer: ChannelLayer, status: LayerStatus, timeoutMs = 5_000): Promise<LayerStatus> {
+  return eventually(() => layer.status(), (current) => current === status, `status '${status}'`, timeoutMs);
+}
+
+/** A sender and a receiver on connections of their own that reconnect quickly (the cases below restart Redis). */
+async function reconnectingPair(redis: RedisConnectionOptions): Promise<[RedisChannelLayer, RedisChannelLayer]> {
+  const connect = async (): Promise<RedisChannelLayer> =>
+    RedisChannelLayer.create(await RedisConnection.connect({ ...redis, reconnectMaxDelayMs: 200 }), { prefix: PREFIX });
+  return [await connect(), await connect()];
 }
 
 describe.each([memoryBackend(), redisBackend(), redisClusterBackend()])('ChannelLayer contract: $name', (backend) => {
@@ -315,9 +318,7 @@ describe('RedisChannelLayer on a restarted redis-server', () => {
   afterAll(() => server?.stop());
 
   it("goes 'down', rejects sends, then reconnects and re-subscribes by itself", async () => {
-    const connect = async (): Promise<RedisChannelLayer> =>
-      RedisChannelLayer.create(await RedisConnection.connect({ url: server.url, reconnectMaxDelayMs: 200 }), { prefix: PREFIX });
-    const [sender, receiver] = [await connect(), await connect()];
+    const [sender, receiver] = await reconnectingPair({ url: server.url });
     try {
       const g = `room:${randomUUID()}`;
       const [local, remote] = [new FakeMember('u1'), new FakeMember('u2')];
@@ -327,8 +328,8 @@ describe('RedisChannelLayer on a restarted redis-server', () => {
       expect(text(await remote.next())).toBe('before');
 
       await server.kill();
-      await eventually(() => sender.status(), 'down');
-      await eventually(() => receiver.status(), 'down');
+      await statusBecomes(sender, 'down');
+      await statusBecomes(receiver, 'down');
       // Fan-out over Redis fails loudly; the local member was still served.
       await expect(sender.groupSend(g, frame('during'))).rejects.toThrow(/publishing to group/);
       expect(text(await local.next())).toBe('before');
@@ -336,21 +337,21 @@ describe('RedisChannelLayer on a restarted redis-server', () => {
       expect((sender.stats()).publishFailures).toBe(1);
 
       await server.start();
-      await eventually(() => sender.status(), 'ok', 10_000);
-      await eventually(() => receiver.status(), 'ok', 10_000);
+      await statusBecomes(sender, 'ok', 10_000);
+      await statusBecomes(receiver, 'ok', 10_000);
       await sender.groupSend(g, frame('after'));
       expect(text(await remote.next())).toBe('after');
       expect(text(await local.next())).toBe('after');
 
       // A group joined while Redis was away is subscribed once it is back.
       await server.kill();
-      await eventually(() => receiver.status(), 'down');
+      await statusBecomes(receiver, 'down');
       const g2 = `room:${randomUUID()}`;
       const late = new FakeMember('u3');
       await receiver.groupAdd(g2, late);
       await server.start();
-      await eventually(() => receiver.status(), 'ok', 10_000);
-      await eventually(() => sender.status(), 'ok', 10_000);
+      await statusBecomes(receiver, 'ok', 10_000);
+      await statusBecomes(sender, 'ok', 10_000);
       await sender.groupSend(g2, frame('to the late joiner'));
       expect(text(await late.next())).toBe('to the late joiner');
     } finally {
@@ -367,9 +368,7 @@ describe('RedisChannelLayer on a restarted Redis Cluster', () => {
   afterAll(() => cluster?.stop());
 
   it("is 'degraded' with a master down and re-subscribes its sharded channels after restarts", async () => {
-    const connect = async (): Promise<RedisChannelLayer> =>
-      RedisChannelLayer.create(await RedisConnection.connect({ clusterNodes: cluster.urls, reconnectMaxDelayMs: 200 }), { prefix: PREFIX });
-    const [sender, receiver] = [await connect(), await connect()];
+    const [sender, receiver] = await reconnectingPair({ clusterNodes: cluster.urls });
     try {
       // Enough groups that every shard holds some of them.
       const groups = Array.from({ length: 12 }, () => `room:${randomUUID()}`);
@@ -380,16 +379,16 @@ describe('RedisChannelLayer on a restarted Redis Cluster', () => {
 
       // One master down: the rest of the cluster is reachable, so 'degraded', not 'down'.
       await cluster.killNode(0);
-      await eventually(() => receiver.status(), 'degraded');
+      await statusBecomes(receiver, 'degraded');
       await cluster.startNode(0);
-      await eventually(() => receiver.status(), 'ok', 15_000);
-      await eventually(() => sender.status(), 'ok', 15_000);
+      await statusBecomes(receiver, 'ok', 15_000);
+      await statusBecomes(sender, 'ok', 15_000);
       for (const g of groups) await sender.groupSend(g, frame(`back ${g}`));
       for (const [i, g] of groups.entries()) expect(text(await members[i]!.next())).toBe(`back ${g}`);
 
       await cluster.restart();
-      await eventually(() => receiver.status(), 'ok', 15_000);
-      await eventually(() => sender.status(), 'ok', 15_000);
+      await statusBecomes(receiver, 'ok', 15_000);
+      await statusBecomes(sender, 'ok', 15_000);
       // 'ok' means every master's subscriber connection is back: fan-out resumes on every shard.
       for (const g of groups) await sender.groupSend(g, frame(`after ${g}`));
       for (const [i, g] of groups.entries()) expect(text(await members[i]!.next())).toBe(`after ${g}`);

@@ -2,12 +2,11 @@
  * NotificationRepository against a real SQLite file and a real PostgreSQL database:
  * wire-shaped rows, newest-first listing with limits, unread counts, owner-only reads.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
+import { uniqueName } from './support/accounts.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 
-const uniqueUser = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 const input = (title: string) => ({ notification_type: 'general', title, message: `${title} body` });
 
 describe.each(DIALECTS)('NotificationRepository on %s', (dialect) => {
@@ -20,23 +19,19 @@ describe.each(DIALECTS)('NotificationRepository on %s', (dialect) => {
   afterAll(() => store.close());
 
   it('creates rows in the wire shape and reads them back identically', async () => {
-    const user = uniqueUser('u');
-    const created = await store.notifications.create(user, {
+    const user = uniqueName('u');
+    const fields = {
       notification_type: 'mention',
       title: 'Mentioned',
       message: 'in #general',
       icon: 'at',
       color: 'purple',
       data: { channel: 'general', nested: { list: [1, 2] } },
-    });
+    };
+    const created = await store.notifications.create(user, fields);
     expect(created).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
-      notification_type: 'mention',
-      title: 'Mentioned',
-      message: 'in #general',
-      icon: 'at',
-      color: 'purple',
-      data: { channel: 'general', nested: { list: [1, 2] } },
+      ...fields,
       created_at: expect.any(String),
       read_at: null,
     });
@@ -45,7 +40,7 @@ describe.each(DIALECTS)('NotificationRepository on %s', (dialect) => {
   });
 
   it('lists newest first, honours unread_only, and clamps limit to 1–100 (default 50)', async () => {
-    const user = uniqueUser('u');
+    const user = uniqueName('u');
     const ids: string[] = [];
     for (let i = 0; i < 55; i++) ids.push((await store.notifications.create(user, input(`n${i}`))).id);
     const all = await store.notifications.list(user);
@@ -64,8 +59,8 @@ describe.each(DIALECTS)('NotificationRepository on %s', (dialect) => {
   });
 
   it('marks only the owner\'s notification, once; markAllRead reports how many changed', async () => {
-    const owner = uniqueUser('owner');
-    const other = uniqueUser('other');
+    const owner = uniqueName('owner');
+    const other = uniqueName('other');
     const mine = await store.notifications.create(owner, input('mine'));
     await store.notifications.create(owner, input('second'));
     await store.notifications.create(other, input('theirs'));

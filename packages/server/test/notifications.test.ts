@@ -7,43 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationService } from '../src/apps/notifications/service.js';
+import { uniqueName } from './support/accounts.js';
 import { TestClient, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { expectError, request, type Reply } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 
 const API_KEY = 'notifications-test-api-key';
 const PATH = '/ws/notifications/';
-
-interface Reply {
-  status: number;
-  body: any;
-}
-
-interface RequestOptions {
-  body?: unknown;
-  token?: string;
-  apiKey?: string;
-}
-
-async function request(server: TestServer, method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  if (options.apiKey !== undefined) headers['x-api-key'] = options.apiKey;
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  const response = await fetch(`${server.httpUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : text;
-  return { status: response.status, body: json };
-}
-
-function expectError(reply: Reply, status: number, code: string): void {
-  expect(reply.status).toBe(status);
-  expect(reply.body).toEqual({ error: { code, message: expect.any(String) } });
-}
-
-/** The server is shared by the cases of a dialect, so every case uses its own users. */
-const uniqueUser = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 const isNotification = (id: string) => (m: Message) => m.type === 'notification' && m.data.id === id;
 
@@ -87,26 +58,17 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   }
 
   it('a notification created while the user is offline shows in unread_count at the next connect and in get_notifications', async () => {
-    const alice = uniqueUser('alice');
-    const created = await createOk(alice, {
+    const alice = uniqueName('alice');
+    const fields = {
       notification_type: 'ticket_assigned',
       title: 'Ticket Assigned',
       message: 'You were assigned to ticket #42',
       icon: 'ticket',
       color: 'orange',
       data: { ticket_id: 42, project: { id: 'p1' } },
-    });
-    expect(created).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      notification_type: 'ticket_assigned',
-      title: 'Ticket Assigned',
-      message: 'You were assigned to ticket #42',
-      icon: 'ticket',
-      color: 'orange',
-      data: { ticket_id: 42, project: { id: 'p1' } },
-      created_at: expect.any(String),
-      read_at: null,
-    });
+    };
+    const created = await createOk(alice, fields);
+    expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), ...fields, created_at: expect.any(String), read_at: null });
     expect(new Date(created.created_at).toISOString()).toBe(created.created_at);
     const second = await createOk(alice);
     expect(second.icon).toBeNull();
@@ -126,8 +88,8 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('pushes to every notification tab of the user, already persisted, and to nobody else', async () => {
-    const alice = uniqueUser('alice');
-    const bob = uniqueUser('bob');
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
     const tab1 = await tab(alice);
     const tab2 = await tab(alice);
     const bobTab = await tab(bob);
@@ -155,7 +117,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('mark_read on one tab updates unread_count on the other tab; a repeat changes and pushes nothing', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const first = await createOk(alice);
     await createOk(alice);
     const tab1 = await tab(alice);
@@ -189,7 +151,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('mark_all_read reads everything and syncs every tab; REST reads push unread_count too', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const token = await server.token(alice);
     const a = await createOk(alice);
     await createOk(alice);
@@ -223,7 +185,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('a type filter limits what a connection is pushed; filtered notifications are still persisted and counted', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const mentionsOnly = await tab(alice);
     const everything = await tab(alice);
     const subscribed = await subscribe(mentionsOnly, ['mention']);
@@ -266,8 +228,8 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('broadcastToType reaches the connections subscribed to that type only, and is not persisted', async () => {
-    const alice = uniqueUser('alice');
-    const bob = uniqueUser('bob');
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
     const aliceBlog = await tab(alice);
     const bobBlog = await tab(bob);
     const unfiltered = await tab(alice);
@@ -308,8 +270,8 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it("marking someone else's or an unknown notification is not_found and changes nothing", async () => {
-    const alice = uniqueUser('alice');
-    const bob = uniqueUser('bob');
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
     const bobs = await createOk(bob);
     const aliceTab = await tab(alice);
 
@@ -332,7 +294,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('validates client messages: arrays ≤ 100, type names 1–100 chars, limit 1–100', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const client = await tab(alice);
     const cases: [unknown, string][] = [
       [{ type: 'subscribe', notification_types: Array.from({ length: 101 }, (_, i) => `t${i}`) }, 'must have at most 100 items'],
@@ -368,16 +330,16 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('POST /api/notifications needs the API key or a staff token', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const body = { user_id: alice, notification_type: 'general', title: 't', message: 'm' };
     expectError(await request(server, 'POST', '/api/notifications', { body }), 401, 'unauthenticated');
     expectError(await request(server, 'POST', '/api/notifications', { body, apiKey: 'wrong-key' }), 401, 'unauthenticated');
-    const plain = await server.token(uniqueUser('user'));
+    const plain = await server.token(uniqueName('user'));
     expectError(await request(server, 'POST', '/api/notifications', { body, token: plain }), 403, 'forbidden');
     // Authentication comes before validation: an anonymous bad body is still 401.
     expectError(await request(server, 'POST', '/api/notifications', { body: { nope: 1 } }), 401, 'unauthenticated');
 
-    const staff = await server.token(uniqueUser('staff'), { is_staff: true });
+    const staff = await server.token(uniqueName('staff'), { is_staff: true });
     const byStaff = await request(server, 'POST', '/api/notifications', { body, token: staff });
     expect(byStaff.status).toBe(201);
     const { count } = await connect(alice);
@@ -391,7 +353,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
   });
 
   it('rejects bad bodies and queries with 400 invalid_payload (413 when too large)', async () => {
-    const valid = { user_id: uniqueUser('alice'), notification_type: 'general', title: 't', message: 'm' };
+    const valid = { user_id: uniqueName('alice'), notification_type: 'general', title: 't', message: 'm' };
     const badNotifications: unknown[] = [
       { ...valid, title: undefined },
       { ...valid, title: '' },
@@ -424,15 +386,15 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     const tooBig = { group: 'g', message: { type: 'x', text: 'x'.repeat(70 * 1024) } };
     expectError(await request(server, 'POST', '/api/publish', { body: tooBig, apiKey: API_KEY }), 413, 'too_large');
 
-    const token = await server.token(uniqueUser('alice'));
+    const token = await server.token(uniqueName('alice'));
     for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=-1', 'limit=2.5', 'unread_only=maybe']) {
       expectError(await request(server, 'GET', `/api/notifications?${query}`, { token }), 400, 'invalid_payload');
     }
   });
 
   it('POST /api/publish pushes a raw message to all of a user\'s connections or to a group', async () => {
-    const alice = uniqueUser('alice');
-    const bob = uniqueUser('bob');
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
     const aliceNotifications = await tab(alice);
     const aliceRooms = await TestClient.connect(server.wsUrl('/api/v1/ws', await server.token(alice)));
     await aliceRooms.next('system');
@@ -451,7 +413,7 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     // A group: the broadcast group of a notification type, joined by subscribing.
     await subscribe(bobTab, ['deploys']);
     const custom = { type: 'deploy_finished', version: '1.2.3', timestamp: '2024-01-01T12:00:00.000Z' };
-    const staff = await server.token(uniqueUser('staff'), { is_staff: true });
+    const staff = await server.token(uniqueName('staff'), { is_staff: true });
     const toGroup = await request(server, 'POST', '/api/publish', { body: { group: 'notifications:type:deploys', message: custom }, token: staff });
     expect(toGroup.status).toBe(200);
     expect(await bobTab.next('deploy_finished')).toEqual(custom);

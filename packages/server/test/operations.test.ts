@@ -12,8 +12,12 @@ import type { ServerOptions } from '../src/core/options.js';
 import { ConnectionRecordRepository } from '../src/store/connections.js';
 import type { ConnectionRecordsTable } from '../src/store/schema-operations.js';
 import { SERVER_VERSION } from '../src/version.js';
+import { uniqueName } from './support/accounts.js';
 import { TestClient } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { eventually } from './support/eventually.js';
+import { createChannel, createWorkspace } from './support/fixtures.js';
+import { request } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 
 const ROOMS = '/api/v1/ws';
@@ -30,29 +34,8 @@ function start(options: Partial<ServerOptions>, operations?: OperationsOptions):
   return startServer(options, { apps: apps(operations) });
 }
 
-const uniqueUser = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-/** Re-reads until `accept` holds (records are written in batches), failing after the deadline. */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function recordsOf(server: TestServer, userIds: readonly string[]): Promise<ConnectionRecordsTable[]> {
   return server.server.store.db.selectFrom('connection_records').selectAll().where('user_id', 'in', userIds).orderBy('connected_at').execute();
-}
-
-async function http(server: TestServer, path: string, token?: string, method = 'GET', body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.httpUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  return { status: response.status, body: await response.json() };
 }
 
 async function rooms(server: TestServer, userId: string): Promise<TestClient> {
@@ -75,15 +58,13 @@ describe.each(DIALECTS)('connection records on %s', (dialect) => {
   afterAll(() => server.stop());
 
   it('records a connection with route, params and instance, and closes it with the close code', async () => {
-    const alice = uniqueUser('alice');
+    const alice = uniqueName('alice');
     const token = await server.token(alice);
-    const workspace = await http(server, '/api/workspaces', token, 'POST', { name: 'ops' });
-    expect(workspace.status).toBe(201);
-    const channel = await http(server, `/api/workspaces/${workspace.body.id}/channels`, token, 'POST', { name: 'general', type: 'public' });
-    expect(channel.status).toBe(201);
+    const workspaceId = await createWorkspace(server, { token }, { name: 'ops' });
+    const channelId = await createChannel(server, { token }, workspaceId, { type: 'public' });
 
     const roomsClient = await rooms(server, alice);
-    const channelClient = await TestClient.connect(server.wsUrl(`/ws/channels/${channel.body.id}/`, token));
+    const channelClient = await TestClient.connect(server.wsUrl(`/ws/channels/${channelId}/`, token));
     clients.push(roomsClient, channelClient);
     await channelClient.next('presence');
 
@@ -92,7 +73,7 @@ describe.each(DIALECTS)('connection records on %s', (dialect) => {
     expect(byRoute.get(ROOMS)).toMatchObject({ user_id: alice, instance_id: `records-${dialect}`, params: '{}', disconnected_at: null, close_code: null });
     const channelRecord = byRoute.get('/ws/channels/:channel_id/');
     expect(channelRecord).toMatchObject({ user_id: alice, disconnected_at: null, close_code: null });
-    expect(JSON.parse(channelRecord!.params)).toEqual({ channel_id: channel.body.id });
+    expect(JSON.parse(channelRecord!.params)).toEqual({ channel_id: channelId });
     for (const row of open) {
       expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(Date.parse(row.connected_at)).toBeLessThanOrEqual(Date.now());
@@ -116,7 +97,7 @@ describe.each(DIALECTS)('connection records on %s', (dialect) => {
   });
 
   it('records a burst of 200 connects and their closes', async () => {
-    const users = Array.from({ length: 20 }, () => uniqueUser('burst'));
+    const users = Array.from({ length: 20 }, () => uniqueName('burst'));
     const tokens = await Promise.all(users.map((user) => server.token(user)));
     const burst = await Promise.all(
       Array.from({ length: 200 }, (_, i) => TestClient.connect(server.wsUrl(ROOMS, tokens[i % users.length]))),
@@ -140,7 +121,7 @@ describe.each(DIALECTS)('connection records on %s', (dialect) => {
   });
 
   it('records connections that open and close between two flushes', async () => {
-    const user = uniqueUser('brief');
+    const user = uniqueName('brief');
     const client = await rooms(server, user);
     await client.close(4321);
     const [row] = await eventually(() => recordsOf(server, [user]), (rows) => rows.length === 1 && rows[0]!.disconnected_at !== null, 'a closed record');
@@ -150,7 +131,7 @@ describe.each(DIALECTS)('connection records on %s', (dialect) => {
   it('does not record a connection refused before it opened (per-user limit, 4008)', async () => {
     const limited = await start({ databaseUrl: await databaseUrl(dialect), maxConnectionsPerUser: 1 });
     try {
-      const user = uniqueUser('refused');
+      const user = uniqueName('refused');
       const first = await rooms(limited, user);
       const second = new TestClient(limited.wsUrl(ROOMS, await limited.token(user)));
       expect((await second.closed).code).toBe(4008);
@@ -174,7 +155,7 @@ describe.each(DIALECTS)('instances on %s', (dialect) => {
   it('closes the records a crashed run of the same instance id left open, with no close code', async () => {
     const url = await databaseUrl(dialect);
     const crashed = await start({ databaseUrl: url, instanceId: 'node-a' });
-    const user = uniqueUser('crash');
+    const user = uniqueName('crash');
     const client = await rooms(crashed, user);
     try {
       await eventually(() => recordsOf(crashed, [user]), (rows) => rows.length === 1, 'the open record');
@@ -201,7 +182,7 @@ describe.each(DIALECTS)('instances on %s', (dialect) => {
       await records.heartbeat({ instanceId: 'dead-node', version: '0.0.1', startedAt: long }, long);
       const ghost = { connection_id: 1, user_id: 'ghost', route: ROOMS, params: '{}', instance_id: 'dead-node', connected_at: long, disconnected_at: null, close_code: null };
       await records.write([{ ...ghost, id: randomUUID() }, { ...ghost, id: randomUUID(), connection_id: 2 }], []);
-      const user = uniqueUser('live');
+      const user = uniqueName('live');
       const client = await rooms(server, user);
       await eventually(() => recordsOf(server, [user]), (rows) => rows.length === 1, 'the live record');
 
@@ -227,7 +208,7 @@ describe.each(DIALECTS)('instances on %s', (dialect) => {
   it('on shutdown closes its records and removes its heartbeat', async () => {
     const url = await databaseUrl(dialect);
     const server = await start({ databaseUrl: url, instanceId: 'stopping-node' });
-    const user = uniqueUser('shutdown');
+    const user = uniqueName('shutdown');
     const client = await rooms(server, user);
     await eventually(() => recordsOf(server, [user]), (rows) => rows.length === 1, 'the open record');
     const observer = await start({ databaseUrl: url, instanceId: 'observer-node' });
@@ -254,22 +235,22 @@ describe.each(DIALECTS)('GET /api/admin/stats on %s', (dialect) => {
   afterAll(() => server.stop());
 
   it('needs a token (401) of a staff user (403)', async () => {
-    expect(await http(server, '/api/admin/stats')).toEqual({ status: 401, body: { error: { code: 'unauthenticated', message: expect.any(String) } } });
-    expect((await http(server, '/api/admin/stats', 'not-a-jwt')).status).toBe(401);
+    expect(await request(server, 'GET', '/api/admin/stats')).toEqual({ status: 401, body: { error: { code: 'unauthenticated', message: expect.any(String) } } });
+    expect((await request(server, 'GET', '/api/admin/stats', { token: 'not-a-jwt' })).status).toBe(401);
     const expired = await server.token('staff', { is_staff: true, expiresInSeconds: -60 });
-    expect((await http(server, '/api/admin/stats', expired)).status).toBe(401);
-    const member = await http(server, '/api/admin/stats', await server.token('member'));
+    expect((await request(server, 'GET', '/api/admin/stats', { token: expired })).status).toBe(401);
+    const member = await request(server, 'GET', '/api/admin/stats', { token: await server.token('member') });
     expect(member).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'Staff only' } } });
-    expect((await http(server, '/api/admin/stats', await server.token('staff', { is_staff: true }))).status).toBe(200);
+    expect((await request(server, 'GET', '/api/admin/stats', { token: await server.token('staff', { is_staff: true }) })).status).toBe(200);
   });
 
   it('reports the connections, users, routes and messages of the sockets opened', async () => {
     const staff = await server.token('stats-staff', { is_staff: true });
-    const stats = () => http(server, '/api/admin/stats', staff).then((reply) => reply.body);
+    const stats = () => request(server, 'GET', '/api/admin/stats', { token: staff }).then((reply) => reply.body);
     const before = await stats();
     expect(before.cluster).toMatchObject({ connections: 0, users: 0, recorded_connections: 0, routes: [] });
 
-    const [ann, bob] = [uniqueUser('ann'), uniqueUser('bob')];
+    const [ann, bob] = [uniqueName('ann'), uniqueName('bob')];
     const annRooms = await rooms(server, ann);
     const annRooms2 = await rooms(server, ann);
     const bobRooms = await rooms(server, bob);

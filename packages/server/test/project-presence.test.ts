@@ -16,6 +16,8 @@ import { RedisConnection } from '../src/layer/redis-connection.js';
 import { RedisPresence } from '../src/presence/redis.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl, postgresUrl } from './support/databases.js';
+import { createProject } from './support/fixtures.js';
+import { api, type RegisteredUser } from './support/http.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -25,12 +27,6 @@ function appsWithProjects(): App[] {
   return apps.some((app) => app.name === 'projects') ? apps : [...apps, projectsApp()];
 }
 
-interface TestUser {
-  id: string;
-  username: string;
-  token: string;
-}
-
 const FORBIDDEN = { code: 4003, reason: 'Forbidden' };
 
 const isStatus = (action: string, userId: string) => (m: Message) =>
@@ -38,32 +34,12 @@ const isStatus = (action: string, userId: string) => (m: Message) =>
 
 /** REST against one server; `user` registers a user whose display name differs from the username. */
 function restClient(server: () => TestServer) {
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server().httpUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function user(label: string): Promise<TestUser> {
-    const username = `${label}_${randomUUID().slice(0, 8)}`;
-    const registered = await call('POST', '/api/auth/register', undefined, { username, password: 'correct horse battery staple', name: `${label} display` });
-    expect(registered.status).toBe(201);
-    return { id: registered.body.id, username, token: await server().token(registered.body.id, { name: `${label} display` }) };
-  }
-
-  async function project(owner: TestUser, members: TestUser[] = []): Promise<string> {
-    const created = await call('POST', '/api/projects', owner.token, { name: 'Presence' });
-    expect(created.status).toBe(201);
-    for (const member of members) {
-      expect((await call('POST', `/api/projects/${created.body.id}/members`, owner.token, { user_id: member.id })).status).toBe(201);
-    }
-    return created.body.id;
-  }
-
-  return { call, user, project };
+  const { call, register } = api(server);
+  return {
+    call,
+    user: (label: string) => register(label, { name: `${label} display` }),
+    project: (owner: RegisteredUser, members: RegisteredUser[] = []) => createProject(server(), owner, { name: 'Presence', members }),
+  };
 }
 
 /** Connects to a project's presence and returns once its `presence_state` arrived. */
@@ -74,7 +50,7 @@ async function presenceSocket(server: TestServer, projectId: string, token: stri
 }
 
 const usersOf = (state: Message) => [...state.users].sort((a: any, b: any) => a.user_id.localeCompare(b.user_id));
-const sortedUsers = (...users: TestUser[]) =>
+const sortedUsers = (...users: RegisteredUser[]) =>
   users.map((u) => ({ user_id: u.id, username: u.username })).sort((a, b) => a.user_id.localeCompare(b.user_id));
 
 describe.each(DIALECTS)('project presence on %s', (dialect) => {
@@ -86,7 +62,7 @@ describe.each(DIALECTS)('project presence on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  const connect = async (projectId: string, who: TestUser) => presenceSocket(server, projectId, who.token);
+  const connect = async (projectId: string, who: RegisteredUser) => presenceSocket(server, projectId, who.token);
 
   it('closes 4003 for non-members and for ids that are no project, alike', async () => {
     const alice = await user('alice');

@@ -12,24 +12,14 @@ import { builtinApps } from '../src/apps/index.js';
 import { projectsApp } from '../src/apps/projects/index.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { createProject } from './support/fixtures.js';
+import { api, expectError, type RegisteredUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /** The built-in apps plus projects, unless the registry already has it. */
 function appsWithProjects(): App[] {
   const apps = builtinApps();
   return apps.some((app) => app.name === 'projects') ? apps : [...apps, projectsApp()];
-}
-
-interface TestUser {
-  id: string;
-  username: string;
-  name: string;
-  token: string;
-}
-
-interface Response {
-  status: number;
-  body: any;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -48,63 +38,28 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.httpUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const { call, register } = api(() => server);
 
-  function expectError(response: Response, status: number, code: string): void {
-    expect(response.status).toBe(status);
-    expect(response.body).toEqual({ error: { code, message: expect.any(String) } });
-  }
-
-  /** A registered user (members must exist) with an access token carrying their display name. */
-  async function user(label: string): Promise<TestUser> {
-    const name = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-    const username = `${label}_${randomUUID().slice(0, 8)}`;
-    const registered = await call('POST', '/api/auth/register', undefined, { username, password: 'correct horse battery staple', name });
-    expect(registered.status).toBe(201);
-    return { id: registered.body.id, username, name, token: await server.token(registered.body.id, { name }) };
-  }
-
-  /** A project owned by `owner` with `members` added. */
-  async function project(owner: TestUser, members: TestUser[] = []): Promise<string> {
-    const created = await call('POST', '/api/projects', owner.token, { name: 'Tracker' });
-    expect(created.status).toBe(201);
-    for (const member of members) {
-      expect((await call('POST', `/api/projects/${created.body.id}/members`, owner.token, { user_id: member.id })).status).toBe(201);
-    }
-    return created.body.id;
-  }
-
-  async function createTicket(projectId: string, who: TestUser, fields: Record<string, unknown> = {}): Promise<any> {
+  async function createTicket(projectId: string, who: RegisteredUser, fields: Record<string, unknown> = {}): Promise<any> {
     const created = await call('POST', `/api/projects/${projectId}/tickets`, who.token, { title: 'Login is broken', ...fields });
     expect(created.status).toBe(201);
     return created.body;
   }
 
   /** A tickets socket, ready once the ping round trip proves the connect (authorize, join) finished. */
-  async function ticketsSocket(projectId: string, who: TestUser): Promise<TestClient> {
+  async function ticketsSocket(projectId: string, who: RegisteredUser): Promise<TestClient> {
     const client = await TestClient.connect(server.wsUrl(`/ws/projects/${projectId}/tickets/`, who.token));
     await client.roundTrip();
     return client;
   }
 
-  async function notificationsSocket(who: TestUser): Promise<TestClient> {
+  async function notificationsSocket(who: RegisteredUser): Promise<TestClient> {
     const client = await TestClient.connect(server.wsUrl('/ws/notifications/', who.token));
     await client.next('unread_count');
     return client;
   }
 
-  async function inbox(who: TestUser): Promise<any[]> {
+  async function inbox(who: RegisteredUser): Promise<any[]> {
     const response = await call('GET', '/api/notifications', who.token);
     expect(response.status).toBe(200);
     return response.body.notifications;
@@ -114,15 +69,15 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
 
   describe('REST', () => {
     it('creates projects (the creator is owner and member), lists the caller\'s, and adds members who exist', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const outsider = await user('outsider');
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const outsider = await register('outsider');
 
       const created = await call('POST', '/api/projects', alice.token, { name: '  Tracker  ' });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ id: expect.stringMatching(UUID), name: 'Tracker', owner_id: alice.id, created_at: expect.any(String) });
       const projectId = created.body.id;
-      const other = await project(outsider);
+      const other = await createProject(server, outsider);
 
       expect((await call('GET', '/api/projects', alice.token)).body).toEqual([created.body]);
       expect((await call('GET', '/api/projects', bob.token)).body).toEqual([]);
@@ -140,7 +95,7 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
       ]);
 
       // Members may add members; the user must exist; non-members see nothing (404, never 403).
-      const carol = await user('carol');
+      const carol = await register('carol');
       expect((await call('POST', `/api/projects/${projectId}/members`, bob.token, { user_id: carol.id })).status).toBe(201);
       expectError(await call('POST', `/api/projects/${projectId}/members`, alice.token, { user_id: randomUUID() }), 404, 'not_found');
       expectError(await call('POST', `/api/projects/${projectId}/members`, outsider.token, { user_id: outsider.id }), 404, 'not_found');
@@ -151,9 +106,9 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('creates, lists, reads, updates and deletes tickets; comments are listed oldest first', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const projectId = await project(alice, [bob]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const projectId = await createProject(server, alice, { members: [bob] });
 
       const first = await createTicket(projectId, alice, { title: 'First', description: 'Steps: …' });
       expect(first).toEqual({
@@ -210,10 +165,10 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('answers 404 to non-members on every ticket route, 401 without a token, 400 on invalid input', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const outsider = await user('outsider');
-      const projectId = await project(alice, [bob]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const outsider = await register('outsider');
+      const projectId = await createProject(server, alice, { members: [bob] });
       const ticket = await createTicket(projectId, alice);
 
       expectError(await call('POST', `/api/projects/${projectId}/tickets`, outsider.token, { title: 'x' }), 404, 'not_found');
@@ -259,9 +214,9 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
 
   describe('/ws/projects/{id}/tickets/', () => {
     it('closes 4003 for non-members and for ids that are no project, alike; 4001 without a token', async () => {
-      const alice = await user('alice');
-      const outsider = await user('outsider');
-      const projectId = await project(alice);
+      const alice = await register('alice');
+      const outsider = await register('outsider');
+      const projectId = await createProject(server, alice);
       expect(await closeOf(server.wsUrl(`/ws/projects/${projectId}/tickets/`, outsider.token))).toEqual(FORBIDDEN);
       expect(await closeOf(server.wsUrl('/ws/projects/not-a-uuid/tickets/', alice.token))).toEqual(FORBIDDEN);
       expect(await closeOf(server.wsUrl("/ws/projects/1'%20OR%201=1/tickets/", alice.token))).toEqual(FORBIDDEN);
@@ -275,12 +230,12 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('a ticket created with an assignee: ticket_update to every member socket, a persisted ticket_assigned to the assignee only', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const dave = await user('dave');
-      const projectId = await project(alice, [bob, carol]);
-      const otherProject = await project(dave);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const carol = await register('carol');
+      const dave = await register('dave');
+      const projectId = await createProject(server, alice, { members: [bob, carol] });
+      const otherProject = await createProject(server, dave);
 
       const aliceTickets = await ticketsSocket(projectId, alice);
       const bobTickets = await ticketsSocket(projectId, bob);
@@ -329,9 +284,9 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('assigning yourself notifies nobody; reassigning through PATCH notifies the new assignee', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const projectId = await project(alice, [bob]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const projectId = await createProject(server, alice, { members: [bob] });
       const aliceInbox = await notificationsSocket(alice);
       const bobInbox = await notificationsSocket(bob);
       const aliceTickets = await ticketsSocket(projectId, alice);
@@ -358,10 +313,10 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('a status change notifies reporter and assignee but never the actor; an update that changes nothing broadcasts nothing', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const projectId = await project(alice, [bob, carol]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const carol = await register('carol');
+      const projectId = await createProject(server, alice, { members: [bob, carol] });
       const ticket = await createTicket(projectId, alice, { assignee_id: bob.id });
       const aliceInbox = await notificationsSocket(alice);
       const bobInbox = await notificationsSocket(bob);
@@ -409,9 +364,9 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
     });
 
     it('a deleted ticket is announced with its last title and status, by whom', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const projectId = await project(alice, [bob]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const projectId = await createProject(server, alice, { members: [bob] });
       const ticket = await createTicket(projectId, bob, { title: 'Obsolete', status: 'done' });
       const aliceTickets = await ticketsSocket(projectId, alice);
       expect((await call('DELETE', `/api/tickets/${ticket.id}`, bob.token)).status).toBe(204);
@@ -427,11 +382,11 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
 
   describe('comments and mentions', () => {
     it('@username notifies each mentioned project member once, never the author nor non-members; comment_added reaches the project', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const outsider = await user('outsider');
-      const projectId = await project(alice, [bob, carol]);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const carol = await register('carol');
+      const outsider = await register('outsider');
+      const projectId = await createProject(server, alice, { members: [bob, carol] });
       const ticket = await createTicket(projectId, alice, { title: 'Flaky test' });
       const bobInbox = await notificationsSocket(bob);
       const carolInbox = await notificationsSocket(carol);

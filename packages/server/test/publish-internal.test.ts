@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
+import { request, type Reply } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 
 const API_KEY = 'publish-internal-test-key';
@@ -14,14 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function publish(body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.httpUrl}/api/publish`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const publish = (body: unknown): Promise<Reply> => request(server, 'POST', '/api/publish', { body, apiKey: API_KEY });
 
 it('refuses switchboard:* groups with 403 and leaves the target connected', async () => {
   const victim = await TestClient.connect(server.wsUrl('/api/v1/ws', await server.token('victim')));

@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../src/store/migrations.js';
 import { Store } from '../src/store/store.js';
 import { UsernameTakenError } from '../src/store/users.js';
+import { PASSWORD, uniqueName } from './support/accounts.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 
-const PASSWORD = 'correct horse battery staple';
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-// Test cases share one database per dialect, so every case uses its own names.
-const uniqueName = (prefix: string): string => `${prefix}_${randomUUID().slice(0, 8)}`;
 
 describe.each(DIALECTS)('Store on %s', (dialect) => {
   let store: Store;

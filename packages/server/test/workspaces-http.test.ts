@@ -8,18 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
+import { createChannel, createWorkspace } from './support/fixtures.js';
+import { api, expectError } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-interface TestUser {
-  id: string;
-  name: string;
-  token: string;
-}
-
-interface Response {
-  status: number;
-  body: any;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -34,56 +25,17 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
   });
   afterAll(() => server.stop());
 
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.httpUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function user(label: string): Promise<TestUser> {
-    const name = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-    const registered = await call('POST', '/api/auth/register', undefined, {
-      username: `${label}_${randomUUID().slice(0, 8)}`,
-      password: 'correct horse battery staple',
-      name,
-    });
-    expect(registered.status).toBe(201);
-    return { id: registered.body.id, name, token: await server.token(registered.body.id, { name }) };
-  }
-
-  async function newWorkspace(owner: TestUser, name = 'Acme'): Promise<string> {
-    const created = await call('POST', '/api/workspaces', owner.token, { name });
-    expect(created.status).toBe(201);
-    return created.body.id;
-  }
-
-  async function newChannel(owner: TestUser, workspaceId: string, name = 'general', type?: string): Promise<string> {
-    const created = await call('POST', `/api/workspaces/${workspaceId}/channels`, owner.token, type ? { name, type } : { name });
-    expect(created.status).toBe(201);
-    return created.body.id;
-  }
-
-  const expectError = (response: Response, status: number, code: string): void => {
-    expect(response.status).toBe(status);
-    expect(response.body).toEqual({ error: { code, message: expect.any(String) } });
-  };
+  const { call, register } = api(() => server);
 
   describe('workspaces', () => {
     it('creates a workspace whose creator is a member, and lists only the caller’s workspaces', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
+      const alice = await register('alice');
+      const bob = await register('bob');
       const created = await call('POST', '/api/workspaces', alice.token, { name: '  Acme Corp  ' });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ id: expect.stringMatching(UUID), name: 'Acme Corp', created_by: alice.id, created_at: expect.any(String) });
       expect(new Date(created.body.created_at).toISOString()).toBe(created.body.created_at);
-      await newWorkspace(bob, 'Bob Inc');
+      await createWorkspace(server, bob, { name: 'Bob Inc' });
 
       const mine = await call('GET', '/api/workspaces', alice.token);
       expect(mine.status).toBe(200);
@@ -91,7 +43,7 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('validates the name: 1–100 characters, not only spaces', async () => {
-      const alice = await user('alice');
+      const alice = await register('alice');
       expect((await call('POST', '/api/workspaces', alice.token, { name: 'n'.repeat(100) })).status).toBe(201);
       expectError(await call('POST', '/api/workspaces', alice.token, { name: 'n'.repeat(101) }), 400, 'invalid_payload');
       expectError(await call('POST', '/api/workspaces', alice.token, { name: '' }), 400, 'invalid_payload');
@@ -118,10 +70,10 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('members add registered users; outsiders see 404; repeats are 200', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const workspaceId = await newWorkspace(alice);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const carol = await register('carol');
+      const workspaceId = await createWorkspace(server, alice);
 
       // Not a member yet: the workspace does not exist for bob.
       expectError(await call('POST', `/api/workspaces/${workspaceId}/members`, bob.token, { user_id: bob.id }), 404, 'not_found');
@@ -148,9 +100,9 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
 
   describe('channels', () => {
     it('creates public (default) and private channels; lists what the caller may use', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const workspaceId = await newWorkspace(alice);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const workspaceId = await createWorkspace(server, alice);
       await call('POST', `/api/workspaces/${workspaceId}/members`, alice.token, { user_id: bob.id });
 
       const general = await call('POST', `/api/workspaces/${workspaceId}/channels`, alice.token, { name: 'general' });
@@ -174,9 +126,9 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('validates channel names and types; only members create channels', async () => {
-      const alice = await user('alice');
-      const mallory = await user('mallory');
-      const workspaceId = await newWorkspace(alice);
+      const alice = await register('alice');
+      const mallory = await register('mallory');
+      const workspaceId = await createWorkspace(server, alice);
       const path = `/api/workspaces/${workspaceId}/channels`;
       expect((await call('POST', path, alice.token, { name: 'c'.repeat(100) })).status).toBe(201);
       expectError(await call('POST', path, alice.token, { name: 'c'.repeat(101) }), 400, 'invalid_payload');
@@ -187,14 +139,14 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('private channel members: added by channel members only, who must belong to the workspace', async () => {
-      const alice = await user('alice');
-      const bob = await user('bob');
-      const carol = await user('carol');
-      const outsider = await user('outsider');
-      const workspaceId = await newWorkspace(alice);
+      const alice = await register('alice');
+      const bob = await register('bob');
+      const carol = await register('carol');
+      const outsider = await register('outsider');
+      const workspaceId = await createWorkspace(server, alice);
       for (const member of [bob, carol]) await call('POST', `/api/workspaces/${workspaceId}/members`, alice.token, { user_id: member.id });
-      const secretId = await newChannel(alice, workspaceId, 'secret', 'private');
-      const generalId = await newChannel(alice, workspaceId, 'general');
+      const secretId = await createChannel(server, alice, workspaceId, { name: 'secret', type: 'private' });
+      const generalId = await createChannel(server, alice, workspaceId);
       const members = `/api/channels/${secretId}/members`;
 
       // Bob is in the workspace but not in the channel: it is invisible to him.
@@ -222,9 +174,9 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
 
   describe('messages', () => {
     it('posts (201) and pages history oldest first with has_more', async () => {
-      const alice = await user('alice');
-      const workspaceId = await newWorkspace(alice);
-      const channelId = await newChannel(alice, workspaceId);
+      const alice = await register('alice');
+      const workspaceId = await createWorkspace(server, alice);
+      const channelId = await createChannel(server, alice, workspaceId);
       const path = `/api/channels/${channelId}/messages`;
 
       const first = await call('POST', path, alice.token, { content: 'hello', attachments: [{ url: 'https://x.example/f.txt', size: 3 }] });
@@ -265,8 +217,8 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('validates message bodies: 4000 characters pass, 4001 do not; content or attachments required', async () => {
-      const alice = await user('alice');
-      const channelId = await newChannel(alice, await newWorkspace(alice));
+      const alice = await register('alice');
+      const channelId = await createChannel(server, alice, await createWorkspace(server, alice));
       const path = `/api/channels/${channelId}/messages`;
       expect((await call('POST', path, alice.token, { content: 'y'.repeat(4000) })).status).toBe(201);
       expectError(await call('POST', path, alice.token, { content: 'y'.repeat(4001) }), 400, 'invalid_payload');
@@ -289,9 +241,9 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('a repeated client_id returns the stored message (200), also when both requests race', async () => {
-      const alice = await user('alice');
-      const workspaceId = await newWorkspace(alice);
-      const channelId = await newChannel(alice, workspaceId);
+      const alice = await register('alice');
+      const workspaceId = await createWorkspace(server, alice);
+      const channelId = await createChannel(server, alice, workspaceId);
       const path = `/api/channels/${channelId}/messages`;
 
       const first = await call('POST', path, alice.token, { content: 'pay 10€', client_id: 'k1' });
@@ -304,11 +256,11 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
       expect(raced.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
 
       // A client_id is per user: bob may use the same one.
-      const bob = await user('bob');
+      const bob = await register('bob');
       await call('POST', `/api/workspaces/${workspaceId}/members`, alice.token, { user_id: bob.id });
       expect((await call('POST', path, bob.token, { content: 'mine', client_id: 'k1' })).status).toBe(201);
       // The same user reusing it in another channel is a conflict.
-      const otherId = await newChannel(alice, workspaceId, 'other');
+      const otherId = await createChannel(server, alice, workspaceId, { name: 'other' });
       expectError(await call('POST', `/api/channels/${otherId}/messages`, alice.token, { content: 'x', client_id: 'k1' }), 409, 'conflict');
 
       const history = await call('GET', path, alice.token);
@@ -320,8 +272,8 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('50 concurrent senders get seqs 1..50: no gaps, no duplicates', async () => {
-      const alice = await user('alice');
-      const channelId = await newChannel(alice, await newWorkspace(alice));
+      const alice = await register('alice');
+      const channelId = await createChannel(server, alice, await createWorkspace(server, alice));
       const path = `/api/channels/${channelId}/messages`;
       const posted = await Promise.all(range(1, 50).map((i) => call('POST', path, alice.token, { content: `c${i}` })));
       expect(posted.every((r) => r.status === 201)).toBe(true);
@@ -334,8 +286,8 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     it('the repository under concurrent calls: gap-free seqs, and one row per client_id', async () => {
       // Called directly, all the calls start before any finishes (even on SQLite).
       const { store } = server.server;
-      const alice = await user('alice');
-      const channelId = await newChannel(alice, await newWorkspace(alice));
+      const alice = await register('alice');
+      const channelId = await createChannel(server, alice, await createWorkspace(server, alice));
       const author = { id: alice.id, name: 'Alice' };
       const sent = await Promise.all(range(1, 50).map((i) => store.messages.send(channelId, author, { content: `r${i}`, attachments: [] })));
       expect(sent.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(range(1, 50));
@@ -351,8 +303,8 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
       // A second Store on the same database stands in for another instance.
       const second = new Store(url);
       try {
-        const alice = await user('alice');
-        const channelId = await newChannel(alice, await newWorkspace(alice));
+        const alice = await register('alice');
+        const channelId = await createChannel(server, alice, await createWorkspace(server, alice));
         const author = { id: alice.id, name: 'Alice' };
         const results = await Promise.all([
           ...range(1, 25).map((i) => call('POST', `/api/channels/${channelId}/messages`, alice.token, { content: `a${i}` }).then((r) => r.body.seq as number)),
@@ -375,10 +327,10 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
     });
 
     it('read markers: 200 with the marker; only forward; messages of other channels are 404', async () => {
-      const alice = await user('alice');
-      const workspaceId = await newWorkspace(alice);
-      const channelId = await newChannel(alice, workspaceId);
-      const otherId = await newChannel(alice, workspaceId, 'other');
+      const alice = await register('alice');
+      const workspaceId = await createWorkspace(server, alice);
+      const channelId = await createChannel(server, alice, workspaceId);
+      const otherId = await createChannel(server, alice, workspaceId, { name: 'other' });
       const post = async (channel: string, content: string): Promise<string> =>
         (await call('POST', `/api/channels/${channel}/messages`, alice.token, { content })).body.id;
       const one = await post(channelId, 'one');
@@ -393,7 +345,7 @@ describe.each(DIALECTS)('workspace REST API on %s', (dialect) => {
       expect((await call('POST', read, alice.token, { message_id: one })).body).toEqual({ user_id: alice.id, message_id: two, seq: 2, moved: false });
       expectError(await call('POST', read, alice.token, { message_id: elsewhere }), 404, 'not_found');
       expectError(await call('POST', read, alice.token, { message_id: 'not-a-uuid' }), 400, 'invalid_payload');
-      const mallory = await user('mallory');
+      const mallory = await register('mallory');
       expectError(await call('POST', read, mallory.token, { message_id: one }), 404, 'not_found');
     });
   });

@@ -9,6 +9,7 @@ import type { ServerContext } from '../core/context.js';
 import { UsernameTakenError, type User } from '../store/users.js';
 import { requireUser } from './authenticate.js';
 import { HttpError } from './errors.js';
+import { errorResponses } from './schemas.js';
 
 const userSchema = {
   type: 'object',
@@ -23,13 +24,6 @@ const userSchema = {
 const tokenPairSchema = {
   type: 'object',
   properties: { access: { type: 'string' }, refresh: { type: 'string' } },
-} as const;
-
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
 } as const;
 
 function publicUser(user: User): { id: string; username: string; name: string; is_staff: boolean } {
@@ -81,7 +75,7 @@ export function authApp(): App {
                 name: { type: 'string', maxLength: 200 },
               },
             },
-            response: { 201: userSchema, 403: errorSchema, 409: errorSchema },
+            response: { 201: userSchema, ...errorResponses(403, 409) },
           },
         },
         async (request, reply) => {
@@ -107,7 +101,7 @@ export function authApp(): App {
               required: ['username', 'password'],
               properties: { username: { type: 'string', maxLength: 150 }, password: { type: 'string', maxLength: 1024 } },
             },
-            response: { 200: tokenPairSchema, 401: errorSchema },
+            response: { 200: tokenPairSchema, ...errorResponses(401) },
           },
         },
         async (request) => {
@@ -125,7 +119,7 @@ export function authApp(): App {
             tags: ['auth'],
             summary: 'Rotate a refresh token: returns a new access and refresh token; the old refresh token is revoked',
             body: { type: 'object', required: ['refresh'], properties: { refresh: { type: 'string', maxLength: 4096 } } },
-            response: { 200: tokenPairSchema, 401: errorSchema },
+            response: { 200: tokenPairSchema, ...errorResponses(401) },
           },
         },
         async (request) => {
@@ -170,7 +164,7 @@ export function authApp(): App {
 
       fastify.get(
         '/api/users/me',
-        { schema: { tags: ['auth'], summary: 'The caller', response: { 200: userSchema, 401: errorSchema } } },
+        { schema: { tags: ['auth'], summary: 'The caller', response: { 200: userSchema, ...errorResponses(401) } } },
         async (request) => {
           const caller = await requireUser(context, request);
           const stored = await context.store.users.findById(caller.id);

@@ -23,6 +23,31 @@ export async function requireUser(context: ServerContext, request: FastifyReques
   return result.user;
 }
 
+export interface RouteCallers {
+  /** The onRequest hook: 401 unless the request carries a valid access token. */
+  authenticate(request: FastifyRequest): Promise<void>;
+  /** The user `authenticate` found, in later hooks and the handler. */
+  caller(request: FastifyRequest): AuthUser;
+}
+
+/**
+ * Bearer authentication for a route's onRequest hook, which runs before validation,
+ * so an anonymous caller gets 401, never a 400 about its input.
+ */
+export function routeCallers(context: ServerContext): RouteCallers {
+  const callers = new WeakMap<FastifyRequest, AuthUser>();
+  return {
+    async authenticate(request) {
+      callers.set(request, await requireUser(context, request));
+    },
+    caller(request) {
+      const user = callers.get(request);
+      if (!user) throw new Error('route used without its authenticate hook');
+      return user;
+    },
+  };
+}
+
 function apiKeyMatches(expected: string | undefined, given: string | undefined): boolean {
   if (!expected || !given) return false;
   const a = Buffer.from(expected);

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ErrorCode, errorCodeInfo } from '@switchboard/protocol';
+import { ClientError } from '../core/errors.js';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -15,6 +16,16 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
     this.status = errorCodeInfo(code).httpStatus;
+  }
+}
+
+/** Services speak protocol errors (ClientError); REST answers them with their HTTP status. */
+export async function asHttp<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ClientError) throw new HttpError(error.code, error.message);
+    throw error;
   }
 }
 

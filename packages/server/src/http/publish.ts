@@ -12,6 +12,7 @@ import type { ServerContext } from '../core/context.js';
 import { encodeMessage } from '../core/frame.js';
 import { requireApiKeyOrStaff } from './authenticate.js';
 import { HttpError } from './errors.js';
+import { errorResponses } from './schemas.js';
 import { isInternalGroup } from '../core/control.js';
 
 interface PublishBody {
@@ -20,13 +21,6 @@ interface PublishBody {
   user_id?: string | number;
   message: { type: string; [key: string]: unknown };
 }
-
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
 
 export function publishRoutes(fastify: FastifyInstance, context: ServerContext): void {
   fastify.post<{ Body: PublishBody }>(
@@ -55,10 +49,7 @@ export function publishRoutes(fastify: FastifyInstance, context: ServerContext):
         },
         response: {
           200: { type: 'object', properties: { published: { type: 'boolean' } } },
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          413: errorSchema,
+          ...errorResponses(400, 401, 403, 413),
         },
       },
     },

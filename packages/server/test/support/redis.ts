@@ -7,10 +7,10 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports.js';
 
 const run = promisify(execFile);
 const live = new Set<ChildProcess>();
@@ -23,17 +23,6 @@ function findBinary(name: string): string {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   throw new Error(`${name} not found: install it with "apt-get install -y redis-server" (or run "npm test", which does)`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** One redis-server process that can be stopped and started again on the same port. */

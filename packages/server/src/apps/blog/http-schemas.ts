@@ -11,20 +11,6 @@ import {
   MAX_BLOG_TITLE_LENGTH,
 } from '@switchboard/protocol';
 
-export const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
-
-/** Not pattern-checked: an id that is not a UUID is a 404 like any unknown id. */
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', maxLength: 100 } },
-} as const;
-
 const title = { type: 'string', minLength: 1, maxLength: MAX_BLOG_TITLE_LENGTH, pattern: '\\S' } as const;
 const content = { type: 'string', maxLength: MAX_BLOG_CONTENT_LENGTH } as const;
 const status = { type: 'string', enum: [...BLOG_POST_STATUSES] } as const;

@@ -9,15 +9,13 @@ import type { BlogPost, BlogPostStatus } from '@switchboard/protocol';
 import { ErrorCode } from '@switchboard/protocol';
 import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { ClientError } from '../../core/errors.js';
-import { requireUser } from '../../http/authenticate.js';
-import { HttpError } from '../../http/errors.js';
+import { routeCallers } from '../../http/authenticate.js';
+import { HttpError, asHttp } from '../../http/errors.js';
+import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import {
   commentBody,
   commentSchema,
   createPostBody,
-  errorSchema,
-  idParams,
   likeSchema,
   listCommentsQuery,
   listPostsQuery,
@@ -25,10 +23,6 @@ import {
   updatePostBody,
 } from './http-schemas.js';
 import { BlogService, type BlogActor } from './service.js';
-
-interface IdParams {
-  id: string;
-}
 
 interface CreatePostBody {
   title: string;
@@ -44,16 +38,6 @@ interface UpdatePostBody {
   moderate_comments?: boolean;
 }
 
-/** The service speaks protocol errors (ClientError); REST answers them with their HTTP status. */
-async function asHttp<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof ClientError) throw new HttpError(error.code, error.message);
-    throw error;
-  }
-}
-
 /** The caller with a display name: the token's `name`, else the stored user's, else the id. */
 async function actorOf(context: ServerContext, user: AuthUser): Promise<BlogActor> {
   const name = user.name !== user.id ? user.name : ((await context.store.users.findById(user.id))?.name ?? user.id);
@@ -64,12 +48,7 @@ const bearer = [{ bearer: [] }];
 
 export function blogRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const service = BlogService.for(context);
-  // Authentication runs before validation, so an anonymous caller gets 401, never a 400 about its input.
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+  const { authenticate, caller } = routeCallers(context);
 
   const visiblePost = async (request: FastifyRequest<{ Params: IdParams }>): Promise<BlogPost> => {
     const post = await service.visiblePost(request.params.id, caller(request));
@@ -86,7 +65,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: 'Create a post (draft by default); creating it published notifies blog_post_published subscribers',
         security: bearer,
         body: createPostBody,
-        response: { 201: postSchema, 400: errorSchema, 401: errorSchema },
+        response: { 201: postSchema, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -106,7 +85,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: "Posts the caller may see (published ones and the caller's drafts; staff: all), newest first",
         security: bearer,
         querystring: listPostsQuery,
-        response: { 200: { type: 'object', properties: { posts: { type: 'array', items: postSchema } } }, 400: errorSchema, 401: errorSchema },
+        response: { 200: { type: 'object', properties: { posts: { type: 'array', items: postSchema } } }, ...errorResponses(400, 401) },
       },
     },
     async (request) => {
@@ -124,7 +103,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: 'One post',
         security: bearer,
         params: idParams,
-        response: { 200: postSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: postSchema, ...errorResponses(401, 404) },
       },
     },
     (request) => visiblePost(request),
@@ -140,7 +119,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         security: bearer,
         params: idParams,
         body: updatePostBody,
-        response: { 200: postSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: postSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -159,7 +138,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: 'Publish a post (author or staff); the first publication notifies blog_post_published subscribers',
         security: bearer,
         params: idParams,
-        response: { 200: postSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: postSchema, ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {
@@ -180,9 +159,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         querystring: listCommentsQuery,
         response: {
           200: { type: 'object', properties: { comments: { type: 'array', items: commentSchema } } },
-          400: errorSchema,
-          401: errorSchema,
-          404: errorSchema,
+          ...errorResponses(400, 401, 404),
         },
       },
     },
@@ -202,7 +179,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         security: bearer,
         params: idParams,
         body: commentBody,
-        response: { 201: commentSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 201: commentSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -222,7 +199,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: 'Like a post, once per user: 201 the first time (post_stats to its sockets), 200 when already liked',
         security: bearer,
         params: idParams,
-        response: { 200: likeSchema, 201: likeSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: likeSchema, 201: likeSchema, ...errorResponses(401, 404) },
       },
     },
     async (request, reply) => {
@@ -241,7 +218,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: "Take back the caller's like (post_stats to its sockets when there was one)",
         security: bearer,
         params: idParams,
-        response: { 200: likeSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: likeSchema, ...errorResponses(401, 404) },
       },
     },
     async (request) => {
@@ -259,7 +236,7 @@ export function blogRoutes(fastify: FastifyInstance, context: ServerContext): vo
         summary: 'Approve a held comment (staff): comment_approved to the comment sockets, the author is notified',
         security: bearer,
         params: idParams,
-        response: { 200: commentSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: commentSchema, ...errorResponses(401, 403, 404) },
       },
     },
     (request) => asHttp(service.approveComment(request.params.id, caller(request))),

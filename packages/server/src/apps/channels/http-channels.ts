@@ -6,14 +6,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode, type ChannelMessageIn } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { ClientError } from '../../core/errors.js';
-import { requireUser } from '../../http/authenticate.js';
-import { HttpError } from '../../http/errors.js';
+import { routeCallers } from '../../http/authenticate.js';
+import { HttpError, asHttp } from '../../http/errors.js';
+import { errorResponses, type IdParams } from '../../http/schemas.js';
 import type { Channel } from '../../store/workspaces.js';
 import {
-  errorSchema,
   historyQuery,
   historySchema,
   idParams,
@@ -26,34 +24,16 @@ import {
 } from './http-schemas.js';
 import { ChannelsService, authorOf } from './service.js';
 
-interface IdParams {
-  id: string;
-}
-
 interface HistoryQuerystring {
   before_seq?: number;
   after_seq?: number;
   limit?: number;
 }
 
-/** The service speaks protocol errors (ClientError); REST answers them with their HTTP status. */
-async function asHttp<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof ClientError) throw new HttpError(error.code, error.message);
-    throw error;
-  }
-}
-
 export function channelRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const { store } = context;
   const service = ChannelsService.for(context);
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+  const { authenticate, caller } = routeCallers(context);
 
   const accessibleChannel = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Channel> => {
     const channel = await store.workspaces.accessibleChannel(request.params.id, caller(request).id);
@@ -71,7 +51,7 @@ export function channelRoutes(fastify: FastifyInstance, context: ServerContext):
         security: [{ bearer: [] }],
         params: idParams,
         body: userIdBody,
-        response: { 200: membershipSchema('channel_id'), 201: membershipSchema('channel_id'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: membershipSchema('channel_id'), 201: membershipSchema('channel_id'), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -99,7 +79,7 @@ export function channelRoutes(fastify: FastifyInstance, context: ServerContext):
         security: [{ bearer: [] }],
         params: idParams,
         querystring: historyQuery,
-        response: { 200: historySchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: historySchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
@@ -119,7 +99,7 @@ export function channelRoutes(fastify: FastifyInstance, context: ServerContext):
         security: [{ bearer: [] }],
         params: idParams,
         body: messageBody,
-        response: { 200: messageSchema, 201: messageSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: messageSchema, 201: messageSchema, ...errorResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -140,7 +120,7 @@ export function channelRoutes(fastify: FastifyInstance, context: ServerContext):
         security: [{ bearer: [] }],
         params: idParams,
         body: readBody,
-        response: { 200: readMarkerSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: readMarkerSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {

@@ -12,15 +12,7 @@ import {
   MAX_MESSAGE_SEQ,
   MAX_WORKSPACE_NAME_LENGTH,
 } from '@switchboard/protocol';
-
-export const UUID_JSON_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-export const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
+import { UUID_JSON_PATTERN } from '../../http/schemas.js';
 
 /** Path parameters are not pattern-checked here: an id that is not a UUID is a 404 like any unknown id. */
 export const idParams = {

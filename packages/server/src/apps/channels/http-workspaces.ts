@@ -5,15 +5,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode, type ChannelType } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { requireUser } from '../../http/authenticate.js';
+import { routeCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
+import { errorResponses, type IdParams } from '../../http/schemas.js';
 import type { Workspace } from '../../store/workspaces.js';
 import {
   channelBody,
   channelSchema,
-  errorSchema,
   idParams,
   membershipSchema,
   userIdBody,
@@ -23,18 +22,9 @@ import {
 import { ChannelsService } from './service.js';
 import { wireChannel, wireWorkspace } from './wire.js';
 
-interface IdParams {
-  id: string;
-}
-
 export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const { store } = context;
-  // Authentication runs before validation, so an anonymous caller gets 401, never a 400 about its input.
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+  const { authenticate, caller } = routeCallers(context);
 
   /** The workspace when the caller is a member; otherwise 404 (never reveal that it exists). */
   const memberWorkspace = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Workspace> => {
@@ -54,7 +44,7 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
         summary: 'Create a workspace; the caller becomes its first member (owner)',
         security: [{ bearer: [] }],
         body: workspaceBody,
-        response: { 201: workspaceSchema, 400: errorSchema, 401: errorSchema },
+        response: { 201: workspaceSchema, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -71,7 +61,7 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
         tags: ['workspaces'],
         summary: 'The workspaces the caller is a member of, oldest first',
         security: [{ bearer: [] }],
-        response: { 200: { type: 'array', items: workspaceSchema }, 401: errorSchema },
+        response: { 200: { type: 'array', items: workspaceSchema }, ...errorResponses(401) },
       },
     },
     async (request) => (await store.workspaces.listForUser(caller(request).id)).map(wireWorkspace),
@@ -87,7 +77,7 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
         security: [{ bearer: [] }],
         params: idParams,
         body: userIdBody,
-        response: { 200: membershipSchema('workspace_id'), 201: membershipSchema('workspace_id'), 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: membershipSchema('workspace_id'), 201: membershipSchema('workspace_id'), ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -111,7 +101,7 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
         security: [{ bearer: [] }],
         params: idParams,
         body: channelBody,
-        response: { 201: channelSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 201: channelSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -130,7 +120,7 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
         summary: "The workspace's channels the caller may use: every public channel, and the private ones they belong to",
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: { type: 'array', items: channelSchema }, 401: errorSchema, 404: errorSchema },
+        response: { 200: { type: 'array', items: channelSchema }, ...errorResponses(401, 404) },
       },
     },
     async (request) => {

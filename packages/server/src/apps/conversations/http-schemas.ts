@@ -11,24 +11,10 @@ import {
   MAX_CONVERSATION_TITLE_LENGTH,
   MAX_JOB_REF_LENGTH,
 } from '@switchboard/protocol';
+import { UUID_JSON_PATTERN } from '../../http/schemas.js';
 
-const UUID_JSON_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** Seq is a 32-bit integer column. */
 const MAX_SEQ = 2_147_483_647;
-
-export const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
-
-/** Not pattern-checked: an id that is not a UUID is a 404 like any unknown id. */
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', maxLength: 100 } },
-} as const;
 
 const nullableString = { type: ['string', 'null'] } as const;
 

@@ -8,17 +8,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_CONVERSATION_PAGE_LIMIT, ErrorCode, type ConversationMessageType } from '@switchboard/protocol';
 import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { ClientError } from '../../core/errors.js';
 import { requireApiKeyOrStaff, requireUser } from '../../http/authenticate.js';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, asHttp } from '../../http/errors.js';
+import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import type { Conversation } from '../../store/conversations.js';
 import {
   conversationSchema,
   createBody,
   detailSchema,
-  errorSchema,
   historyQuery,
-  idParams,
   inboxQuery,
   inboxSchema,
   messageBody,
@@ -26,10 +24,6 @@ import {
   readResultSchema,
 } from './http-schemas.js';
 import { ConversationsService, senderOf } from './service.js';
-
-interface IdParams {
-  id: string;
-}
 
 interface CreateBody {
   client_id: string;
@@ -48,16 +42,6 @@ interface MessageBody {
 /** The seed's opening message when a job application is accepted. */
 export function defaultSystemText(title: string): string {
   return `Job '${title}' has been accepted. Chat is now active.`;
-}
-
-/** The service speaks protocol errors (ClientError); REST answers them with their HTTP status. */
-async function asHttp<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof ClientError) throw new HttpError(error.code, error.message);
-    throw error;
-  }
 }
 
 function sendsApiKey(request: FastifyRequest): boolean {
@@ -94,7 +78,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
           'Create the conversation of a job between a client and a worker, opened by a SYSTEM message (caller: one of them, staff, or API key); 200 with the existing one when the job and pair already have one',
         security: [{ bearer: [] }, { apiKey: [] }],
         body: createBody,
-        response: { 200: conversationSchema, 201: conversationSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 200: conversationSchema, 201: conversationSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -131,7 +115,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
         summary: "The caller's conversations, most recent activity first, each with its last message, the caller's unread count and the other participant",
         security: [{ bearer: [] }],
         querystring: inboxQuery,
-        response: { 200: inboxSchema, 400: errorSchema, 401: errorSchema },
+        response: { 200: inboxSchema, ...errorResponses(400, 401) },
       },
     },
     async (request) => {
@@ -150,7 +134,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
         security: [{ bearer: [] }],
         params: idParams,
         querystring: historyQuery,
-        response: { 200: detailSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: detailSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
@@ -170,7 +154,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
         security: [{ bearer: [] }],
         params: idParams,
         body: messageBody,
-        response: { 201: messageRecordSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 201: messageRecordSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -192,7 +176,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
         summary: "Mark the other side's messages read; pushes `read` to them when any turned read",
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: readResultSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: readResultSchema, ...errorResponses(401, 404) },
       },
     },
     async (request) => {

@@ -14,20 +14,12 @@ import {
   type DocumentResource,
   type DocumentVersionResource,
 } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { requireUser } from '../../http/authenticate.js';
+import { routeCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
+import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import type { Document, DocumentVersion } from '../../store/documents.js';
 import { accessibleDocument } from './access.js';
-
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
-} as const;
-
-/** Not pattern-checked: an id that is not a UUID is a 404 like any unknown id. */
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 const documentSchema = {
   type: 'object',
@@ -72,18 +64,9 @@ function wireVersion(version: Omit<DocumentVersion, 'content'> & { content?: str
   return wire;
 }
 
-interface IdParams {
-  id: string;
-}
-
 export function documentRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const { store } = context;
-  // Authentication runs before validation, so an anonymous caller gets 401, never a 400 about its input.
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+  const { authenticate, caller } = routeCallers(context);
 
   const memberDocument = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Document> => {
     const document = await accessibleDocument(store, request.params.id, caller(request).id);
@@ -108,7 +91,7 @@ export function documentRoutes(fastify: FastifyInstance, context: ServerContext)
             content: { type: 'string' },
           },
         },
-        response: { 201: documentSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 413: errorSchema },
+        response: { 201: documentSchema, ...errorResponses(400, 401, 404, 413) },
       },
     },
     async (request, reply) => {
@@ -134,7 +117,7 @@ export function documentRoutes(fastify: FastifyInstance, context: ServerContext)
         summary: 'A document: its current content and version',
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: documentSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: documentSchema, ...errorResponses(401, 404) },
       },
     },
     async (request) => wireDocument(await memberDocument(request)),
@@ -158,9 +141,7 @@ export function documentRoutes(fastify: FastifyInstance, context: ServerContext)
         },
         response: {
           200: { type: 'object', properties: { versions: { type: 'array', items: versionSchema }, has_more: { type: 'boolean' } } },
-          400: errorSchema,
-          401: errorSchema,
-          404: errorSchema,
+          ...errorResponses(400, 401, 404),
         },
       },
     },
@@ -187,7 +168,7 @@ export function documentRoutes(fastify: FastifyInstance, context: ServerContext)
           required: ['id', 'version'],
           properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1, maximum: MAX_DOCUMENT_VERSION } },
         },
-        response: { 200: versionSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: versionSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {

@@ -3,12 +3,18 @@
  * server-to-server creation (API key or staff token). Read changes made here push
  * `unread_count` to the caller's notification sockets, like `mark_read` on a socket.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DEFAULT_NOTIFICATION_LIMIT, ErrorCode, MAX_NOTIFICATION_LIMIT, MAX_NOTIFICATION_TYPE_LENGTH } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
+import type { FastifyInstance } from 'fastify';
+import {
+  DEFAULT_NOTIFICATION_LIMIT,
+  ErrorCode,
+  MAX_NOTIFICATION_LIMIT,
+  MAX_NOTIFICATION_TYPE_LENGTH,
+  type NotificationInput,
+} from '@switchboard/protocol';
 import type { ServerContext } from '../../core/context.js';
-import { requireApiKeyOrStaff, requireUser } from '../../http/authenticate.js';
+import { requireApiKeyOrStaff, routeCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
+import { errorResponses, type IdParams } from '../../http/schemas.js';
 import { NotificationService } from './service.js';
 
 /** Serialized size cap of a notification's free-form `data` object. */
@@ -29,13 +35,6 @@ export const notificationSchema = {
   },
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
-
 const unreadCountSchema = { type: 'integer', minimum: 0 } as const;
 
 interface ListQuery {
@@ -47,29 +46,14 @@ interface ListQuery {
 const BOOLEAN_VALUES = ['true', 'false', 'True', 'False', '1', '0'];
 const TRUE_VALUES: ReadonlySet<string> = new Set(['true', 'True', '1']);
 
-interface IdParams {
-  id: string;
-}
-
-interface CreateBody {
+interface CreateBody extends NotificationInput {
   /** Integers are accepted for user ids of Django backends (simplejwt `user_id`). */
   user_id: string | number;
-  notification_type: string;
-  title: string;
-  message: string;
-  icon?: string | null;
-  color?: string | null;
-  data?: Record<string, unknown>;
 }
 
 export function notificationRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const service = NotificationService.for(context);
-  // Authentication runs before validation, so an anonymous caller gets 401, never a 400 about its input.
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request)!;
+  const { authenticate, caller } = routeCallers(context);
 
   fastify.get<{ Querystring: ListQuery }>(
     '/api/notifications',
@@ -89,8 +73,7 @@ export function notificationRoutes(fastify: FastifyInstance, context: ServerCont
         },
         response: {
           200: { type: 'object', properties: { notifications: { type: 'array', items: notificationSchema }, unread_count: unreadCountSchema } },
-          400: errorSchema,
-          401: errorSchema,
+          ...errorResponses(400, 401),
         },
       },
     },
@@ -118,8 +101,7 @@ export function notificationRoutes(fastify: FastifyInstance, context: ServerCont
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } } },
         response: {
           200: { type: 'object', properties: { notification: notificationSchema, unread_count: unreadCountSchema } },
-          401: errorSchema,
-          404: errorSchema,
+          ...errorResponses(401, 404),
         },
       },
     },
@@ -141,7 +123,7 @@ export function notificationRoutes(fastify: FastifyInstance, context: ServerCont
         security: [{ bearer: [] }],
         response: {
           200: { type: 'object', properties: { marked: { type: 'integer' }, unread_count: unreadCountSchema } },
-          401: errorSchema,
+          ...errorResponses(401),
         },
       },
     },
@@ -174,7 +156,7 @@ export function notificationRoutes(fastify: FastifyInstance, context: ServerCont
             data: { type: 'object', additionalProperties: true },
           },
         },
-        response: { 201: notificationSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 413: errorSchema },
+        response: { 201: notificationSchema, ...errorResponses(400, 401, 403, 413) },
       },
     },
     async (request, reply) => {

@@ -4,13 +4,9 @@ import { ErrorCode } from '@switchboard/protocol';
 import type { ServerContext } from '../../core/context.js';
 import { requireUser } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
+import { errorResponses } from '../../http/schemas.js';
 import type { ConnectionRecordRepository } from '../../store/connections.js';
 import { adminStats } from './stats.js';
-
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
-} as const;
 
 const integer = { type: 'integer' } as const;
 const string = { type: 'string' } as const;
@@ -68,7 +64,7 @@ export function adminStatsRoute(fastify: FastifyInstance, context: ServerContext
         tags: ['operations'],
         summary: 'Cluster-wide live connections, users, routes and instances (staff only)',
         security: [{ bearer: [] }],
-        response: { 200: statsSchema, 401: errorSchema, 403: errorSchema },
+        response: { 200: statsSchema, ...errorResponses(401, 403) },
       },
     },
     async (request) => {

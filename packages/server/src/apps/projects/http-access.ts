@@ -1,25 +1,17 @@
 /**
- * Authentication and access for the project REST routes. Authentication runs in
- * onRequest, before validation, so an anonymous caller gets 401, never a 400 about
- * its input. A project or ticket the caller may not see answers 404, exactly like
- * one that does not exist.
+ * Authentication and access for the project REST routes. A project or ticket the
+ * caller may not see answers 404, exactly like one that does not exist.
  */
 import type { FastifyRequest } from 'fastify';
 import { ErrorCode } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { requireUser } from '../../http/authenticate.js';
+import { routeCallers, type RouteCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
+import type { IdParams } from '../../http/schemas.js';
 import type { Project, Ticket } from '../../store/projects.js';
 import type { ProjectsService } from './service.js';
 
-export interface IdParams {
-  id: string;
-}
-
-export interface RouteAccess {
-  authenticate(request: FastifyRequest): Promise<void>;
-  caller(request: FastifyRequest): AuthUser;
+export interface RouteAccess extends RouteCallers {
   /** The project of `:id` when the caller is a member, else 404. */
   memberProject(request: FastifyRequest<{ Params: IdParams }>): Promise<Project>;
   /** The ticket of `:id` when the caller is a member of its project, else 404. */
@@ -27,16 +19,9 @@ export interface RouteAccess {
 }
 
 export function routeAccess(context: ServerContext, service: ProjectsService): RouteAccess {
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
-  const caller = (request: FastifyRequest): AuthUser => {
-    const user = callers.get(request);
-    if (!user) throw new Error('route used without its authenticate hook');
-    return user;
-  };
+  const { authenticate, caller } = routeCallers(context);
   return {
-    async authenticate(request) {
-      callers.set(request, await requireUser(context, request));
-    },
+    authenticate,
     caller,
     async memberProject(request) {
       const project = await service.projects.memberProject(request.params.id, caller(request).id);

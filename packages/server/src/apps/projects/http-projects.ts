@@ -6,10 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { DEFAULT_PROJECT_LIST_LIMIT, DEFAULT_TICKET_STATUS, ErrorCode, type TicketStatus } from '@switchboard/protocol';
 import type { ServerContext } from '../../core/context.js';
 import { HttpError } from '../../http/errors.js';
-import type { IdParams, RouteAccess } from './http-access.js';
+import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
+import type { RouteAccess } from './http-access.js';
 import {
-  errorSchema,
-  idParams,
   memberBody,
   memberSchema,
   membershipSchema,
@@ -49,7 +48,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         summary: 'Create a project; the caller becomes its owner and first member',
         security: [{ bearer: [] }],
         body: projectBody,
-        response: { 201: projectSchema, 400: errorSchema, 401: errorSchema },
+        response: { 201: projectSchema, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -66,7 +65,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         tags: ['projects'],
         summary: 'The projects the caller is a member of, oldest first',
         security: [{ bearer: [] }],
-        response: { 200: { type: 'array', items: projectSchema }, 401: errorSchema },
+        response: { 200: { type: 'array', items: projectSchema }, ...errorResponses(401) },
       },
     },
     async (request) => (await projects.listForUser(caller(request).id)).map(wireProject),
@@ -82,7 +81,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         security: [{ bearer: [] }],
         params: idParams,
         body: memberBody,
-        response: { 200: membershipSchema, 201: membershipSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: membershipSchema, 201: membershipSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -103,7 +102,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         summary: "The project's members in the order they joined (members only)",
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: { type: 'array', items: memberSchema }, 401: errorSchema, 404: errorSchema },
+        response: { 200: { type: 'array', items: memberSchema }, ...errorResponses(401, 404) },
       },
     },
     async (request) => {
@@ -122,7 +121,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         security: [{ bearer: [] }],
         params: idParams,
         body: ticketBody,
-        response: { 201: ticketSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 201: ticketSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -158,7 +157,7 @@ export function projectRoutes(fastify: FastifyInstance, context: ServerContext, 
         security: [{ bearer: [] }],
         params: idParams,
         querystring: ticketListQuery,
-        response: { 200: { type: 'array', items: ticketSchema }, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: { type: 'array', items: ticketSchema }, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {

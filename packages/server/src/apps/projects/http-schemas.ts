@@ -10,26 +10,12 @@ import {
   MAX_TICKET_TITLE_LENGTH,
   TICKET_STATUSES,
 } from '@switchboard/protocol';
+import { UUID_JSON_PATTERN } from '../../http/schemas.js';
 
-const UUID_JSON_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** At least one non-space character. */
 const NOT_BLANK = '\\S';
 /** Member ids are token subjects: UUIDs for users of this server, anything for an external issuer (a project's owner). */
 const MAX_USER_ID_LENGTH = 255;
-
-export const errorSchema = {
-  type: 'object',
-  properties: {
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
-
-/** Path parameters are not pattern-checked: an id that is not a UUID is a 404 like any unknown id. */
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', maxLength: 100 } },
-} as const;
 
 export const projectBody = {
   type: 'object',

@@ -5,15 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_PROJECT_LIST_LIMIT, ErrorCode, type TicketStatus } from '@switchboard/protocol';
 import { HttpError } from '../../http/errors.js';
+import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import type { TicketChanges } from '../../store/projects.js';
-import type { IdParams, RouteAccess } from './http-access.js';
+import type { RouteAccess } from './http-access.js';
 import {
   commentBody,
   commentListQuery,
   commentSchema,
   createdCommentSchema,
-  errorSchema,
-  idParams,
   ticketPatchBody,
   ticketSchema,
 } from './http-schemas.js';
@@ -56,7 +55,7 @@ export function ticketRoutes(fastify: FastifyInstance, service: ProjectsService,
         summary: 'A ticket (members of its project only)',
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: ticketSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: ticketSchema, ...errorResponses(401, 404) },
       },
     },
     async (request) => wireTicket(await memberTicket(request)),
@@ -74,7 +73,7 @@ export function ticketRoutes(fastify: FastifyInstance, service: ProjectsService,
         security: [{ bearer: [] }],
         params: idParams,
         body: ticketPatchBody,
-        response: { 200: ticketSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: ticketSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
@@ -101,7 +100,7 @@ export function ticketRoutes(fastify: FastifyInstance, service: ProjectsService,
         summary: 'Delete a ticket and its comments (its reporter or the project owner). Broadcasts ticket_update "deleted"',
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 204: { type: 'null' }, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -128,7 +127,7 @@ export function ticketRoutes(fastify: FastifyInstance, service: ProjectsService,
         security: [{ bearer: [] }],
         params: idParams,
         body: commentBody,
-        response: { 201: createdCommentSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 201: createdCommentSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -149,7 +148,7 @@ export function ticketRoutes(fastify: FastifyInstance, service: ProjectsService,
         security: [{ bearer: [] }],
         params: idParams,
         querystring: commentListQuery,
-        response: { 200: { type: 'array', items: commentSchema }, 400: errorSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: { type: 'array', items: commentSchema }, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
