@@ -11,6 +11,10 @@
  *
  * One timer per connection, used by one phase at a time: the connect timeout while
  * connecting, the backoff delay while waiting to reconnect, the heartbeat while open.
+ *
+ * Tokens: `getToken` when given, else the client's token (`ClientToken`). A
+ * connection whose attempt began before the client's token was replaced sends the new
+ * one as `refresh_token` once confirmed, so it does not close at the old one's expiry.
  */
 import type { ErrorMessage } from '@switchboard/protocol';
 import { ChannelBackfill } from './backfill.js';
@@ -36,8 +40,9 @@ import {
   type Machine,
   type MachineEvent,
 } from './state-machine.js';
+import { ClientToken } from './token.js';
 import { SocketState, socketUrl, type CloseEventLike, type MessageEventLike, type WebSocketLike } from './transport.js';
-import { randomUUID } from './uuid.js';
+import { newClientId } from './uuid.js';
 
 /** Emitted on every state change. */
 export interface StateChange {
@@ -89,6 +94,8 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
   private lastActivityAt = 0;
   private pingSentAt: number | undefined;
   private lastClose: { code: number; reason: string } | undefined;
+  /** `token.version` when the current attempt read its token. */
+  private tokenVersion = 0;
   private refCounter = 0;
   private readonly outbox: Outbox;
   private readonly listeners = new Listeners();
@@ -100,6 +107,8 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
     private readonly options: ResolvedClientOptions,
     /** Set by the pool; a connection made without one closes on release. */
     private readonly onRelease?: () => void,
+    /** The client's token, shared by its connections. */
+    private readonly token = new ClientToken(options.token),
   ) {
     this.outbox = new Outbox(options.maxQueuedMessages);
     const channel = isChannelPath(path);
@@ -116,9 +125,22 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
     return this.outbox.queued;
   }
 
-  /** Chat channels: the highest `seq` delivered to `message` handlers (0: none yet). */
+  /**
+   * Chat channels: the highest `seq` seen, from `message` events, the application's
+   * own `history` requests (newest page or `after_seq`) or `seedLastSeq` (0: none yet).
+   */
   get lastSeq(): number | undefined {
     return this.backfill?.lastSeq;
+  }
+
+  /**
+   * Chat channels: the application already has every message up to `seq` (from REST,
+   * a cache, an earlier connection), so the next (re)connect fetches what follows.
+   * Never lowers the position; `seedLastSeq(0)` on an empty channel fetches everything.
+   */
+  seedLastSeq(seq: number): void {
+    if (!this.backfill) throw new TypeError(`seedLastSeq: ${this.path} is not a chat channel`);
+    this.backfill.seed(seq);
   }
 
   // ---- lifecycle ----
@@ -166,6 +188,26 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
   // ---- sending ----
 
   /**
+   * Sends `refresh_token` when open, so the server keeps the connection past the old
+   * token's expiry; resolves with the new `exp` (seconds since the epoch). Resolves
+   * with undefined when not open, or when the socket dropped before the answer (a new
+   * connection authenticates afresh). Rejects with `RequestError` when the server
+   * refuses the token. The reply is not dispatched to handlers.
+   */
+  refreshToken(token: string, options?: RequestOptions): Promise<number | undefined> {
+    if (this.machine.state !== 'open') return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      this.track('refresh_token', { token }, options?.timeoutMs, true, {
+        resolve: (reply) => resolve(reply.exp as number), // a `token_refreshed`
+        reject: (error) => {
+          if (error instanceof ConnectionLostError || error instanceof ConnectionClosedError) resolve(undefined);
+          else reject(error);
+        },
+      });
+    });
+  }
+
+  /**
    * Sends `{type, ...payload, ref}` and returns the `ref`. While not open the message
    * is queued (flushed in order on open); a full queue throws `SendQueueFullError`,
    * a closed connection `ConnectionClosedError`.
@@ -199,7 +241,8 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
     const fields: Record<string, unknown> = typeof payload === 'object' && payload !== null ? { ...payload } : {};
     const idempotent = this.idempotentTypes.has(type);
     // The server stores a chat message once per client_id, so a resend after a reconnect is safe.
-    if (idempotent && typeof fields.client_id !== 'string') fields.client_id = randomUUID();
+    if (idempotent && typeof fields.client_id !== 'string') fields.client_id = newClientId();
+    if (this.backfill && type === 'history' && !internal) this.backfill.query(ref, fields);
     const frame = JSON.stringify({ ...fields, type, ref });
     return { type, ref, frame, idempotent, ...(reply ? { reply } : {}), ...(internal ? { internal } : {}) };
   }
@@ -251,14 +294,17 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
   private async openSocket(refreshToken: boolean): Promise<void> {
     const generation = ++this.generation;
     this.setTimer(this.options.connectTimeoutMs, () => this.abandon(generation, 'Connect timeout'));
+    const { getToken } = this.options;
+    const tokenVersion = this.token.version;
     let token: string | null | undefined;
     try {
-      token = await this.options.getToken?.({ path: this.path, refresh: refreshToken });
+      token = await (getToken ? getToken({ path: this.path, refresh: refreshToken }) : this.token.value);
     } catch {
       if (generation === this.generation) this.socketClosed(generation, ABNORMAL_CLOSE, 'getToken failed');
       return;
     }
     if (generation !== this.generation) return;
+    this.tokenVersion = tokenVersion;
     let socket: WebSocketLike;
     try {
       socket = new this.options.WebSocket(socketUrl(this.options.baseUrl, this.path, token));
@@ -313,6 +359,7 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
       for (const chat of this.backfill.live(message)) this.emitMessage(chat);
       return;
     }
+    if (this.backfill && message.type === 'history') this.backfill.observe(message);
     this.emitMessage(message);
   }
 
@@ -323,7 +370,8 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
 
   /**
    * The handshake pong arrived. Order: the `open` listeners (what they send, e.g.
-   * re-joining rooms, goes out first), the backfill request, then the queue.
+   * re-joining rooms, goes out first), a token refresh, the backfill request, then
+   * the queue.
    */
   private confirmed(generation: number): void {
     this.clearTimer();
@@ -331,7 +379,10 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
     this.scheduleHeartbeat(generation);
     this.apply({ type: 'confirmed' });
     if (generation !== this.generation || this.machine.state !== 'open') return;
-    if (this.backfill && this.backfill.lastSeq > 0) {
+    const { value, version } = this.token;
+    // Authenticated with a token older than the client's. If refused, it closes 4001 at expiry and retries.
+    if (version > this.tokenVersion && value) this.refreshToken(value).catch(noop);
+    if (this.backfill?.known) {
       this.backfill.begin();
       this.fetchMissed(generation);
     }
@@ -346,7 +397,7 @@ export class Connection<E extends Endpoint = AnyEndpoint> {
   /** Pages through `history {after_seq}` until `has_more` is false. */
   private fetchMissed(generation: number): void {
     const backfill = this.backfill!;
-    this.track('history', { after_seq: backfill.lastSeq, limit: this.options.backfillPageSize }, undefined, true, {
+    this.track('history', { after_seq: backfill.cursor, limit: this.options.backfillPageSize }, undefined, true, {
       resolve: (reply) => {
         if (generation !== this.generation) return;
         const { deliver, done } = backfill.page(reply);

@@ -1,23 +1,37 @@
 /**
  * Message types per endpoint, built from @switchboard/protocol, so `on`, `send` and
- * `request` are typed by the path a connection was opened on. Endpoints (or paths
- * only known at run time) without a map here use `AnyEndpoint`.
+ * `request` are typed by the path a connection was opened on. Paths only known at
+ * run time (and the binary Yjs endpoint) use `AnyEndpoint`.
  */
 import type {
+  AddBlogComment,
+  AnalyticsServerMessage,
+  BlogCommentsServerMessage,
+  BlogPostServerMessage,
   ChannelHistoryIn,
   ChannelHistoryOut,
   ChannelMessageIn,
   ChannelMessageOut,
   ChannelReadIn,
   ChannelReadOut,
-  ChannelTypingIn,
   ChannelsServerMessage,
+  ChannelTypingIn,
+  ClientMessageType,
+  CommentAddedMessage,
+  CommentHeldMessage,
+  CommentsMessage,
+  ConversationChatIn,
+  ConversationMessageIn,
+  ConversationMessageOut,
+  ConversationsServerMessage,
+  ConversationTypingIn,
   DocumentCursorIn,
+  DocumentsServerMessage,
   DocumentStateMessage,
   DocumentUpdateAckMessage,
   DocumentUpdateIn,
-  DocumentsServerMessage,
   ErrorMessage,
+  GetBlogComments,
   GetNotifications,
   HealthMessage,
   JoinRoom,
@@ -26,15 +40,21 @@ import type {
   NotificationListMessage,
   NotificationsServerMessage,
   PongMessage,
+  PostStatsMessage,
+  ProjectPresenceServerMessage,
+  ProjectTicketsServerMessage,
   RoomJoined,
   RoomMessageIn,
   RoomMessageOut,
-  RoomTypingIn,
   RoomsServerMessage,
+  RoomTypingIn,
   ServerEnvelope,
   SubscribeNotifications,
   SubscriptionsMessage,
   UnsubscribeNotifications,
+  UpdatesSubscriptionMessage,
+  UserStatusMessage,
+  ViewTicket,
 } from '@switchboard/protocol';
 
 /** Any server message: `type`, `timestamp`, maybe `ref`, and the endpoint's fields. */
@@ -55,7 +75,9 @@ export interface Endpoint {
   readonly replies: object;
 }
 
-type ByType<U extends { type: string }> = { [T in U['type']]: Extract<U, { type: T }> };
+/** Server messages by `type`; a message whose `type` is a union is listed under each. */
+type ByType<U extends { type: string }> = { [T in U['type']]: U extends { type: infer K } ? (T extends K ? U : never) : never };
+type Empty = Record<string, never>;
 
 type CommonServer = ByType<ErrorMessage | PongMessage | TokenRefreshedMessage>;
 type CommonClient = { ping: { timestamp?: unknown }; refresh_token: { token: string } };
@@ -113,22 +135,92 @@ export type HealthEndpoint = {
   replies: CommonReplies;
 };
 
+/** Seed 003 `/ws/projects/<id>/tickets/`: pushes only. */
+export type ProjectTicketsEndpoint = {
+  server: CommonServer & ByType<ProjectTicketsServerMessage>;
+  client: CommonClient;
+  replies: CommonReplies;
+};
+
+/** Seed 003 `/ws/projects/<id>/presence/`. */
+export type ProjectPresenceEndpoint = {
+  server: CommonServer & ByType<ProjectPresenceServerMessage>;
+  client: CommonClient & { view_ticket: ViewTicket };
+  // The sender's copy of the `viewing` broadcast carries the ref.
+  replies: CommonReplies & { view_ticket: UserStatusMessage };
+};
+
+/** Seed 002 `/ws/blog/posts/<id>/`. */
+export type BlogPostEndpoint = {
+  server: CommonServer & ByType<BlogPostServerMessage>;
+  client: CommonClient & { track_view: Empty; get_stats: Empty; subscribe_updates: Empty; unsubscribe_updates: Empty };
+  replies: CommonReplies & {
+    track_view: PostStatsMessage;
+    get_stats: PostStatsMessage;
+    subscribe_updates: UpdatesSubscriptionMessage;
+    unsubscribe_updates: UpdatesSubscriptionMessage;
+  };
+};
+
+/** Seed 002 `/ws/blog/comments/<id>/`. */
+export type BlogCommentsEndpoint = {
+  server: CommonServer & ByType<BlogCommentsServerMessage>;
+  client: CommonClient & { typing_start: Empty; typing_stop: Empty; get_comments: GetBlogComments; add_comment: AddBlogComment };
+  // A comment that needs approval is answered with `comment_held`.
+  replies: CommonReplies & { get_comments: CommentsMessage; add_comment: CommentAddedMessage | CommentHeldMessage };
+};
+
+/** Seed 002 `/ws/analytics/dashboard/` (staff only): pushes only. */
+export type AnalyticsEndpoint = {
+  server: CommonServer & ByType<AnalyticsServerMessage>;
+  client: CommonClient;
+  replies: CommonReplies;
+};
+
+/** `message_type` limited to what a client may send (`SYSTEM` is the server's). */
+type ConversationSend = Omit<ConversationMessageIn, 'message_type'> & { message_type?: ClientMessageType };
+
+/** Seed 004 `/ws/chat/<id>/`: the seed's `{type: "TEXT", message}` and the additive `message {message, message_type}`. */
+export type ConversationsEndpoint = {
+  server: CommonServer & ByType<ConversationsServerMessage>;
+  client: CommonClient & { [T in ClientMessageType]: ConversationChatIn } & {
+    message: ConversationSend;
+    typing: ConversationTypingIn;
+    mark_read: Empty;
+  };
+  replies: CommonReplies & { [T in ClientMessageType | 'message']: ConversationMessageOut };
+};
+
+type Slash = '/' | '';
+
 /** The endpoint a literal path names; `AnyEndpoint` for a plain `string`. */
 export type EndpointOf<P extends string> = string extends P
   ? AnyEndpoint
   : P extends '/api/v1/ws' | 'api/v1/ws'
     ? RoomsEndpoint
-    : P extends `${'/' | ''}ws/channels/${string}/`
+    : P extends `${Slash}ws/channels/${string}/`
       ? ChannelsEndpoint
-      : P extends `${'/' | ''}ws/documents/${string}/yjs`
+      : P extends `${Slash}ws/documents/${string}/yjs`
         ? AnyEndpoint
-        : P extends `${'/' | ''}ws/documents/${string}/`
+        : P extends `${Slash}ws/documents/${string}/`
           ? DocumentsEndpoint
-          : P extends '/ws/notifications/' | 'ws/notifications/'
+          : P extends `${Slash}ws/notifications/`
             ? NotificationsEndpoint
-            : P extends '/ws/health/' | 'ws/health/'
+            : P extends `${Slash}ws/health/`
               ? HealthEndpoint
-              : AnyEndpoint;
+              : P extends `${Slash}ws/projects/${string}/tickets/`
+                ? ProjectTicketsEndpoint
+                : P extends `${Slash}ws/projects/${string}/presence/`
+                  ? ProjectPresenceEndpoint
+                  : P extends `${Slash}ws/blog/posts/${string}/`
+                    ? BlogPostEndpoint
+                    : P extends `${Slash}ws/blog/comments/${string}/`
+                      ? BlogCommentsEndpoint
+                      : P extends `${Slash}ws/analytics/dashboard/`
+                        ? AnalyticsEndpoint
+                        : P extends `${Slash}ws/chat/${string}/`
+                          ? ConversationsEndpoint
+                          : AnyEndpoint;
 
 /** Every server message of an endpoint, as one union. */
 export type ServerMessageOf<E extends Endpoint> = E['server'][keyof E['server']];

@@ -1,5 +1,6 @@
 /** Errors the client rejects requests with or throws from `send`. */
 import type { ErrorMessage } from '@switchboard/protocol';
+import type { TokenRefreshResult } from './token.js';
 
 export class SwitchboardError extends Error {
   constructor(message: string) {
@@ -57,5 +58,20 @@ export class ConnectionClosedError extends SwitchboardError {
 export class SendQueueFullError extends SwitchboardError {
   constructor(readonly limit: number) {
     super(`offline send queue is full (${limit} messages)`);
+  }
+}
+
+/**
+ * `refreshToken` failed on some open connections (the server refused the token, or
+ * did not answer in time). `failures` holds the error of each such path; `result`
+ * what happened on the others.
+ */
+export class TokenRefreshError extends SwitchboardError {
+  constructor(
+    readonly failures: Readonly<Record<string, Error>>,
+    readonly result: TokenRefreshResult,
+  ) {
+    const list = Object.entries(failures).map(([path, error]) => `${path}: ${error.message}`);
+    super(`refresh_token failed on ${list.join('; ')}`);
   }
 }

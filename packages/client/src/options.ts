@@ -19,6 +19,8 @@ export interface ClientOptions {
   url?: string;
   /** Called before every connection attempt; the token goes into `?token=`. */
   getToken?: GetToken;
+  /** The access token to connect with when there is no `getToken`; `client.refreshToken()` replaces it. */
+  token?: string | null;
   /** WebSocket implementation. Default: the global one (browsers, Node ≥ 22); in Node 20 pass `ws`. */
   WebSocket?: WebSocketConstructor;
   timers?: Timers;
@@ -39,6 +41,8 @@ export interface ClientOptions {
 export interface ResolvedClientOptions {
   readonly baseUrl: URL;
   readonly getToken: GetToken | undefined;
+  /** The initial token (the client's current one is `client.token`). */
+  readonly token: string | undefined;
   readonly WebSocket: WebSocketConstructor;
   readonly timers: Timers;
   readonly random: () => number;
@@ -84,6 +88,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   return Object.freeze({
     baseUrl: resolveBaseUrl(options.url),
     getToken: options.getToken,
+    token: options.token ?? undefined,
     WebSocket: options.WebSocket ?? globalWebSocket(),
     timers: options.timers ?? systemTimers,
     random: options.random ?? Math.random,

@@ -1,6 +1,7 @@
 /**
- * UUIDs for chat `client_id`s. `crypto.randomUUID` exists in Node and in browsers on
- * secure origins only; plain-http pages fall back to `getRandomValues`.
+ * Version 4 UUIDs, e.g. for chat `client_id`s. `crypto.randomUUID` exists in Node and
+ * in browsers on secure origins only (https, localhost); a page served over plain http
+ * falls back to `crypto.getRandomValues`, which every browser has.
  */
 
 interface CryptoLike {
@@ -8,10 +9,10 @@ interface CryptoLike {
   getRandomValues<T extends Uint8Array>(array: T): T;
 }
 
-export function randomUUID(): string {
+export function newClientId(): string {
   const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  if (!crypto) throw new TypeError('no crypto API available to generate a client_id');
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
+  if (!crypto) throw new TypeError('no crypto API available to generate a UUID');
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
   bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant

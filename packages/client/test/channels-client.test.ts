@@ -1,21 +1,23 @@
 /**
  * The client SDK on seed-000 chat channels `/ws/channels/<uuid>/` against the real
  * server, on SQLite and PostgreSQL: `client_id`s, the `after_seq` backfill after a
- * gap (paged, ordered, deduplicated), a resend after a lost reply stored exactly
- * once, and no retry after 4003.
+ * gap (paged, ordered, deduplicated; starting from live messages, history the app
+ * loaded, or a seeded seq), a resend after a lost reply stored exactly once, and no
+ * retry after 4003.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChannelMessage } from '@switchboard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/client.js';
 import { DIALECTS, databaseUrl } from '../../server/test/support/databases.js';
+import { workspaceWithChannel } from '../../server/test/support/fixtures.js';
+import { register, request, type TestUser } from '../../server/test/support/http.js';
 import { startServer, type TestServer } from '../../server/test/support/server.js';
 import { ConnectionClosedError, type ClientOptions, type SwitchboardClient } from '../src/index.js';
 import { baseUrl, createClient } from './support/clients.js';
 import { ManualTimers } from './support/manual-timers.js';
 import { Counter, Gate, Recorder } from './support/recorder.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { channelHistory, createChannel, registerUser, type TestUser } from './support/workspace.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -57,9 +59,9 @@ describe.each(DIALECTS)('chat channels through the client SDK on %s', (dialect) 
   }
 
   async function setup(): Promise<{ alice: TestUser; bob: TestUser; channelId: string }> {
-    const alice = await registerUser(server, 'alice');
-    const bob = await registerUser(server, 'bob');
-    return { alice, bob, channelId: await createChannel(server, alice, [bob]) };
+    const alice = await register(server, 'alice');
+    const bob = await register(server, 'bob');
+    return { alice, bob, channelId: (await workspaceWithChannel(server, alice, [bob])).channelId };
   }
 
   it('chat messages get a UUID client_id; the reply and the broadcast carry the stored message', async () => {
@@ -123,6 +125,62 @@ describe.each(DIALECTS)('chat channels through the client SDK on %s', (dialect) 
     expect(recorder.messages.filter((m) => m.type === 'history')).toEqual([]);
   });
 
+  it.each([
+    ['an empty channel', []],
+    ['a channel with history', ['before 1', 'before 2']],
+  ])('with no live message seen, the history the app loaded is where the backfill starts (%s)', async (_, earlier) => {
+    const { alice, bob, channelId } = await setup();
+    const bobSocket = await member(channelId, bob);
+    for (const content of earlier) await post(bobSocket, content);
+    const reconnecting = new Counter();
+    const gate = new Gate();
+    let calls = 0;
+    const channel = client(alice, {
+      getToken: async () => {
+        if (++calls > 1) {
+          reconnecting.signal();
+          await gate.opened;
+        }
+        return alice.token;
+      },
+    }).channel(channelId);
+    const recorder = new Recorder(channel);
+    const seen: string[] = [];
+    channel.on('message', (message) => seen.push(message.data.content));
+    const loaded = await channel.request('history', {});
+    expect(loaded.data.messages.map((m) => m.content)).toEqual(earlier);
+    expect(channel.lastSeq).toBe(earlier.length);
+
+    server.server.closeUserConnections(alice.id, 4009, 'Slow consumer');
+    await recorder.nextState('reconnecting');
+    await reconnecting.reached(1);
+    for (const content of ['missed 1', 'missed 2']) await post(bobSocket, content);
+    gate.open();
+    await recorder.nextMessage((m) => m.type === 'message' && (m.data as ChannelMessage).content === 'missed 2');
+    expect(seen).toEqual(['missed 1', 'missed 2']);
+    expect(channel.lastSeq).toBe(earlier.length + 2);
+    // The app's own history reply was dispatched; the backfill's were not.
+    expect(recorder.messages.filter((m) => m.type === 'history')).toEqual([loaded]);
+  });
+
+  it('a seeded seq is where the first connect picks up; seeding never lowers it', async () => {
+    const { alice, bob, channelId } = await setup();
+    const bobSocket = await member(channelId, bob);
+    for (const content of ['known 1', 'known 2', 'new']) await post(bobSocket, content);
+    const sb = client(alice);
+    const channel = sb.channel(channelId);
+    // The app has 1..2 already, e.g. from the REST history.
+    channel.seedLastSeq(2);
+    const seen: string[] = [];
+    channel.on('message', (message) => seen.push(message.data.content));
+    await new Recorder(channel).nextMessage('message');
+    await channel.request('ping');
+    expect(seen).toEqual(['new']);
+    channel.seedLastSeq(1);
+    expect(channel.lastSeq).toBe(3);
+    expect(() => sb.rooms().seedLastSeq(1)).toThrow(TypeError);
+  });
+
   it('a message whose reply was lost is resent after the reconnect and stored exactly once', async () => {
     const { alice, bob, channelId } = await setup();
     const tcp = await TcpProxy.start(server.port);
@@ -151,11 +209,13 @@ describe.each(DIALECTS)('chat channels through the client SDK on %s', (dialect) 
     expect(seen).toEqual(['first', 'exactly once']);
     await bobSocket.roundTrip();
     expect(bobSocket.all('message').map((m) => m.data.content)).toEqual(['first', 'exactly once']);
-    expect((await channelHistory(server, channelId, bob)).map((m) => m.content)).toEqual(['first', 'exactly once']);
+    const history = await request(server, 'GET', `/api/channels/${channelId}/messages?limit=100`, { token: bob.token });
+    expect(history.status).toBe(200);
+    expect(history.body.messages.map((m: ChannelMessage) => m.content)).toEqual(['first', 'exactly once']);
   });
 
   it('never retries 4003: closed at once, nothing scheduled, queued requests rejected', async () => {
-    const alice = await registerUser(server, 'alice');
+    const alice = await register(server, 'alice');
     const timers = new ManualTimers();
     let calls = 0;
     const sb = client(alice, {

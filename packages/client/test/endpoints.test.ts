@@ -2,9 +2,37 @@
  * Message typing by path (compile-time, checked by the test type-check) and the
  * channel-path rule that turns on `client_id`s and the backfill.
  */
-import type { ChannelHistoryOut, ChannelMessageOut, RoomJoined, RoomMessageOut, ErrorMessage } from '@switchboard/protocol';
+import type {
+  ChannelHistoryOut,
+  ChannelMessageOut,
+  CommentAddedMessage,
+  CommentHeldMessage,
+  ConversationMessageOut,
+  ErrorMessage,
+  PostStatsMessage,
+  RoomJoined,
+  RoomMessageOut,
+  TicketUpdateMessage,
+  UpdatesSubscriptionMessage,
+  UserStatusMessage,
+} from '@switchboard/protocol';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { isChannelPath, type AnyEndpoint, type ChannelsEndpoint, type Connection, type EndpointOf, type RoomsEndpoint, type ServerMessage } from '../src/index.js';
+import {
+  isChannelPath,
+  type AnalyticsEndpoint,
+  type AnyEndpoint,
+  type BlogCommentsEndpoint,
+  type BlogPostEndpoint,
+  type ChannelsEndpoint,
+  type Connection,
+  type ConversationsEndpoint,
+  type EndpointOf,
+  type ProjectPresenceEndpoint,
+  type ProjectTicketsEndpoint,
+  type RoomsEndpoint,
+  type ServerMessage,
+  type SwitchboardClient,
+} from '../src/index.js';
 
 describe('endpoint types', () => {
   it('a literal path selects the endpoint; a plain string is AnyEndpoint', () => {
@@ -12,6 +40,36 @@ describe('endpoint types', () => {
     expectTypeOf<EndpointOf<`/ws/channels/${string}/`>>().toEqualTypeOf<ChannelsEndpoint>();
     expectTypeOf<EndpointOf<'/ws/channels/0d7c1c2e-8a4e-4a57-9d7e-1f2a3b4c5d6e/'>>().toEqualTypeOf<ChannelsEndpoint>();
     expectTypeOf<EndpointOf<string>>().toEqualTypeOf<AnyEndpoint>();
+    expectTypeOf<EndpointOf<`/ws/projects/${string}/tickets/`>>().toEqualTypeOf<ProjectTicketsEndpoint>();
+    expectTypeOf<EndpointOf<'ws/projects/p1/presence/'>>().toEqualTypeOf<ProjectPresenceEndpoint>();
+    expectTypeOf<EndpointOf<'/ws/blog/posts/7/'>>().toEqualTypeOf<BlogPostEndpoint>();
+    expectTypeOf<EndpointOf<'/ws/blog/comments/7/'>>().toEqualTypeOf<BlogCommentsEndpoint>();
+    expectTypeOf<EndpointOf<'/ws/analytics/dashboard/'>>().toEqualTypeOf<AnalyticsEndpoint>();
+    expectTypeOf<EndpointOf<`/ws/chat/${string}/`>>().toEqualTypeOf<ConversationsEndpoint>();
+    expectTypeOf<EndpointOf<'/ws/documents/d1/yjs'>>().toEqualTypeOf<AnyEndpoint>();
+  });
+
+  it('projects, blog, analytics and conversations are typed from the protocol', () => {
+    const typed = (sb: SwitchboardClient) => {
+      sb.projectTickets('p').on('ticket_update', (message) => expectTypeOf(message).toEqualTypeOf<TicketUpdateMessage>());
+      expectTypeOf(sb.projectPresence('p').request('view_ticket', { ticket_id: 't' })).resolves.toEqualTypeOf<UserStatusMessage>();
+      expectTypeOf(sb.blogPost('1').request('get_stats')).resolves.toEqualTypeOf<PostStatsMessage>();
+      // A message whose `type` is a union is listed under each of its types.
+      sb.blogPost('1').on('updates_unsubscribed', (message) => expectTypeOf(message).toEqualTypeOf<UpdatesSubscriptionMessage>());
+      expectTypeOf(sb.blogComments('1').request('add_comment', { content: 'hi' })).resolves.toEqualTypeOf<
+        CommentAddedMessage | CommentHeldMessage
+      >();
+      sb.analytics().on('analytics_update', (message) => expectTypeOf(message.data.active_users).toEqualTypeOf<number>());
+      const chat = sb.conversation('c');
+      expectTypeOf(chat.request('message', { message: 'hi', message_type: 'IMAGE' })).resolves.toEqualTypeOf<ConversationMessageOut>();
+      expectTypeOf(chat.request('TEXT', { message: 'hi' })).resolves.toEqualTypeOf<ConversationMessageOut>();
+      chat.send('mark_read');
+      // @ts-expect-error SYSTEM messages are the server's
+      chat.send('message', { message: 'x', message_type: 'SYSTEM' });
+      // @ts-expect-error add_comment needs content
+      sb.blogComments('1').send('add_comment', {});
+    };
+    expect(typeof typed).toBe('function');
   });
 
   it('handlers, payloads and replies are typed per endpoint', () => {

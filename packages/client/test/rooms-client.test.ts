@@ -205,6 +205,8 @@ describe('reconnecting', () => {
   });
 
   it('queued sends are flushed on open, after what the open listener sends, and reach the room exactly once', async () => {
+    // In the room first, so alice's join cannot come before bob's and go unseen.
+    const bob = await observer('bob', 'queue');
     const tcp = await proxy();
     const reconnecting = new Counter();
     const gate = new Gate();
@@ -226,7 +228,6 @@ describe('reconnecting', () => {
     // Room membership belongs to a connection: re-join on every open.
     rooms.on('state', (change) => change.state === 'open' && rooms.send('join_room', { room: 'queue' }));
     const recorder = new Recorder(rooms);
-    const bob = await observer('bob', 'queue');
     await bob.next((m) => m.message === 'alice joined');
 
     tcp.cut();

@@ -5,7 +5,7 @@
  */
 export { SwitchboardProvider, useCurrentUser, useSwitchboard, type SwitchboardContextValue, type SwitchboardProviderProps } from './provider.js';
 export { tokenUser, type TokenUser } from './token.js';
-export { newClientId } from './uuid.js';
+export { newClientId } from '@switchboard/client';
 export { BindingRegistry, DEFAULT_MAX_IDLE_BINDINGS, type Binding } from './registry.js';
 export { useBinding, useStoreSnapshot } from './hooks/use-binding.js';
 export { useConnectionState, useWebSocket, type UseWebSocketOptions, type UseWebSocketResult } from './hooks/use-connection.js';
@@ -34,11 +34,12 @@ export { BlogCommentsStore, BlogPostStore, type BlogCommentsSnapshot, type BlogP
 export { AnalyticsStore, DEFAULT_ANALYTICS_CAPACITY, type AnalyticsSample, type AnalyticsSnapshot } from './stores/analytics-store.js';
 export { ConversationStore, type ConversationEntry, type ConversationSnapshot } from './stores/conversation-store.js';
 export { TypingSender, browserTimers, type TypingSenderOptions, type TypingTimers } from './stores/typing-sender.js';
+// The endpoint typings moved to @switchboard/client; re-exported under their former names.
 export type {
   AnalyticsEndpoint,
   BlogCommentsEndpoint,
   BlogPostEndpoint,
-  ConversationEndpoint,
+  ConversationsEndpoint as ConversationEndpoint,
   ProjectPresenceEndpoint,
   ProjectTicketsEndpoint,
-} from './endpoints.js';
+} from '@switchboard/client';

@@ -6,7 +6,7 @@
  * one, and closes everything at logout (token back to null).
  */
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { SwitchboardClient, type AnyEndpoint, type ClientOptions, type GetToken } from '@switchboard/client';
+import { SwitchboardClient, type ClientOptions, type GetToken } from '@switchboard/client';
 import { NotificationsBinding, NOTIFICATIONS_KEY } from './bindings/notifications.js';
 import { BindingRegistry } from './registry.js';
 import { tokenUser, type TokenUser } from './token.js';
@@ -41,19 +41,6 @@ export interface SwitchboardProviderProps {
 
 const SwitchboardContext = createContext<SwitchboardContextValue | null>(null);
 
-/** Sends `refresh_token` on every open connection, so a token renewal does not drop them at the old one's expiry. */
-function passTokenToOpenConnections(client: SwitchboardClient, token: string): void {
-  for (const path of client.paths) {
-    const connection = client.connection<AnyEndpoint>(path);
-    try {
-      // Binary-only endpoints (Yjs) take refresh_token as a text frame too.
-      if (connection.state === 'open') connection.send('refresh_token', { token });
-    } finally {
-      connection.release();
-    }
-  }
-}
-
 export function SwitchboardProvider(props: SwitchboardProviderProps): ReactNode {
   const { connectNotifications = true, children } = props;
   const token = props.token ?? null;
@@ -78,7 +65,8 @@ export function SwitchboardProvider(props: SwitchboardProviderProps): ReactNode 
   useEffect(() => {
     const previous = previousToken.current;
     previousToken.current = token;
-    if (token && previous && token !== previous) passTokenToOpenConnections(client, token);
+    // A refused refresh leaves that connection to close 4001 at expiry and reconnect through getToken.
+    if (token && previous && token !== previous) client.refreshToken(token).catch(() => undefined);
     if (!token && previous) {
       registry.clear();
       client.disconnectAll();

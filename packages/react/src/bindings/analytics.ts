@@ -1,7 +1,6 @@
 /** `/ws/analytics/dashboard/` (staff only): snapshots and 2-second updates into a bounded series. */
-import type { ServerMessage } from '@switchboard/client';
+import type { AnalyticsEndpoint, ServerMessage } from '@switchboard/client';
 import { ANALYTICS_DASHBOARD_PATH } from '@switchboard/protocol';
-import type { AnalyticsEndpoint } from '../endpoints.js';
 import { AnalyticsStore } from '../stores/analytics-store.js';
 import { ConnectionBinding } from './connection-binding.js';
 

@@ -1,15 +1,16 @@
 /**
- * `/ws/channels/<uuid>/`: loads the newest page on first connect, catches up with
- * `history {after_seq}` on every reconnect (so nothing sent while away is missed, even
- * before any live message was seen), pages back on demand, sends messages with a
- * `client_id` (shown at once, retried safely) and throttled typing events.
+ * `/ws/channels/<uuid>/`: loads the newest page on first connect, pages back on
+ * demand, sends messages with a `client_id` (shown at once, retried safely) and
+ * throttled typing events. Nothing sent while away is missed: the client SDK pages
+ * through `history {after_seq}` on every reconnect, from the newest message the store
+ * has seen (the newest page's reply counts, and a store kept from an earlier
+ * attachment seeds the new connection).
  */
-import { ConnectionLostError, type ChannelsEndpoint, type Connection, type ServerMessage } from '@switchboard/client';
+import { ConnectionLostError, newClientId, type ChannelsEndpoint, type Connection, type ServerMessage } from '@switchboard/client';
 import { MAX_CHANNEL_HISTORY_LIMIT, channelPath, type ChannelMessageOut } from '@switchboard/protocol';
 import type { TokenUser } from '../token.js';
 import { ChannelStore } from '../stores/channel-store.js';
 import { TypingSender } from '../stores/typing-sender.js';
-import { newClientId } from '../uuid.js';
 import { ConnectionBinding, settle } from './connection-binding.js';
 
 export const CHANNEL_PAGE = 50;
@@ -117,6 +118,11 @@ export class ChannelBinding extends ConnectionBinding<ChannelStore, ChannelsEndp
     this.typingSender = new TypingSender((isTyping) => {
       if (connection.state === 'open') connection.send('typing', { is_typing: isTyping });
     });
+    if (!this.store.getSnapshot().loaded) return;
+    // The SDK backfills only on its own (re)connects: one open already (shared with
+    // another hook) may have delivered messages this store did not listen to.
+    if (connection.state === 'open') this.catchUp(connection);
+    else connection.seedLastSeq(this.store.lastSeq);
   }
 
   protected override detached(): void {
@@ -126,11 +132,9 @@ export class ChannelBinding extends ConnectionBinding<ChannelStore, ChannelsEndp
   }
 
   protected override opened(connection: Connection<ChannelsEndpoint>): void {
-    if (!this.store.getSnapshot().loaded) {
-      settle(connection.request('history', { limit: CHANNEL_PAGE }), (reply) => this.store.historyPage(reply.data, 'latest'));
-    } else {
-      this.catchUp(connection);
-    }
+    // Later (re)connects are caught up by the SDK.
+    if (this.store.getSnapshot().loaded) return;
+    settle(connection.request('history', { limit: CHANNEL_PAGE }), (reply) => this.store.historyPage(reply.data, 'latest'));
   }
 
   protected override lost(): void {
@@ -138,6 +142,7 @@ export class ChannelBinding extends ConnectionBinding<ChannelStore, ChannelsEndp
     this.lastReadSent = undefined;
   }
 
+  /** Pages through what followed the store's newest message (attaching to a connection that is open already). */
   private catchUp(connection: Connection<ChannelsEndpoint>): void {
     settle(connection.request('history', { after_seq: this.store.lastSeq, limit: MAX_CHANNEL_HISTORY_LIMIT }), (reply) => {
       this.store.historyPage(reply.data, 'after');

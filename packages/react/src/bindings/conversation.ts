@@ -2,9 +2,8 @@
  * Seed 004 `/ws/chat/{id}/`: live messages, typing and read receipts on top of the
  * REST history, fetched again on every (re)connect (the socket does not replay).
  */
-import type { Connection, ServerMessage } from '@switchboard/client';
+import type { Connection, ConversationsEndpoint, ServerMessage } from '@switchboard/client';
 import { conversationPath, type ClientMessageType, type ConversationMessageRecord } from '@switchboard/protocol';
-import type { ConversationEndpoint } from '../endpoints.js';
 import { ConversationStore } from '../stores/conversation-store.js';
 import { TypingSender } from '../stores/typing-sender.js';
 import { ConnectionBinding } from './connection-binding.js';
@@ -15,7 +14,7 @@ export function conversationKey(conversationId: string): string {
 
 export type FetchConversationMessages = () => Promise<readonly ConversationMessageRecord[]>;
 
-export class ConversationBinding extends ConnectionBinding<ConversationStore, ConversationEndpoint> {
+export class ConversationBinding extends ConnectionBinding<ConversationStore, ConversationsEndpoint> {
   fetchMessages: FetchConversationMessages | undefined;
   private typingSender: TypingSender | undefined;
 
@@ -57,7 +56,7 @@ export class ConversationBinding extends ConnectionBinding<ConversationStore, Co
     this.store.receive(message);
   }
 
-  protected override attached(connection: Connection<ConversationEndpoint>): void {
+  protected override attached(connection: Connection<ConversationsEndpoint>): void {
     this.typingSender = new TypingSender((isTyping) => {
       if (connection.state === 'open') connection.send('typing', { is_typing: isTyping });
     });
@@ -68,7 +67,7 @@ export class ConversationBinding extends ConnectionBinding<ConversationStore, Co
     this.typingSender = undefined;
   }
 
-  protected override opened(_connection: Connection<ConversationEndpoint>): void {
+  protected override opened(_connection: Connection<ConversationsEndpoint>): void {
     this.reload().catch(() => undefined);
   }
 

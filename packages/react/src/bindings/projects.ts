@@ -3,9 +3,8 @@
  * of the REST list, fetched again on every reconnect since pushes missed while away
  * are not replayed) and `/ws/projects/{id}/presence/` (who is here, who views what).
  */
-import type { Connection, ServerMessage } from '@switchboard/client';
+import type { Connection, ProjectPresenceEndpoint, ProjectTicketsEndpoint, ServerMessage } from '@switchboard/client';
 import { projectPresencePath, projectTicketsPath, type TicketInfo } from '@switchboard/protocol';
-import type { ProjectPresenceEndpoint, ProjectTicketsEndpoint } from '../endpoints.js';
 import { ProjectPresenceStore } from '../stores/project-presence-store.js';
 import { TicketsStore } from '../stores/tickets-store.js';
 import { ConnectionBinding } from './connection-binding.js';
