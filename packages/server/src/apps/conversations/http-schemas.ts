@@ -97,7 +97,7 @@ export const createBody = {
     worker_id: userId,
     title: nonBlank(MAX_CONVERSATION_TITLE_LENGTH),
     // Integers too: job ids of Django backends.
-    job_ref: { type: ['string', 'integer'], minLength: 1, maxLength: MAX_JOB_REF_LENGTH, pattern: '\\S' },
+    job_ref: { anyOf: [{ type: 'integer' }, { type: 'string', minLength: 1, maxLength: MAX_JOB_REF_LENGTH, pattern: '\\S' }] },
     system_message: nonBlank(MAX_CONVERSATION_TEXT_LENGTH),
   },
 } as const;
