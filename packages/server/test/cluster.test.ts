@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { textBecomes } from './support/yjs.js';
 import { TestClient, type Message } from './support/client.js';
 import { signTestToken } from './support/server.js';
 import {
@@ -226,7 +227,7 @@ describe('three instances on one Redis and one PostgreSQL', { timeout: 60_000 },
     // A JSON edit on C reaches the provider on A as a Yjs update.
     onC.client.send({ type: 'update', data: { content: 'Hello brave new world', version: 3 } });
     expect(await onC.client.next('update_ack')).toMatchObject({ data: { version: 4 } });
-    await textBecomes(text, 'Hello brave new world');
+    await textBecomes(text, 'Hello brave new world', WAIT_MS);
     expect((await call(b, 'GET', `/api/documents/${documentId}`, { token: dora.token })).body).toMatchObject({
       content: 'Hello brave new world',
       version: 4,
@@ -496,21 +497,4 @@ describe('three instances on one Redis and one PostgreSQL', { timeout: 60_000 },
     });
   });
 
-  /** Resolves when the text reads `expected` (now or after a change). */
-  function textBecomes(text: Y.Text, expected: string): Promise<void> {
-    if (text.toString() === expected) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        text.unobserve(check);
-        reject(new Error(`text is ${JSON.stringify(text.toString())}, expected ${JSON.stringify(expected)}`));
-      }, WAIT_MS);
-      const check = (): void => {
-        if (text.toString() !== expected) return;
-        clearTimeout(timer);
-        text.unobserve(check);
-        resolve();
-      };
-      text.observe(check);
-    });
-  }
 });

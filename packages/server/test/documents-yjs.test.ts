@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import { MemoryChannelLayer } from '../src/layer/memory.js';
 import { MemoryPresence } from '../src/presence/memory.js';
 import { Store } from '../src/store/store.js';
+import { textBecomes } from './support/yjs.js';
 import { TestClient, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 import { tokenUser, type TestUser } from './support/http.js';
@@ -58,23 +59,6 @@ async function connectYjs(server: TestServer, documentId: string, token: string)
   return { doc, text: doc.getText('content'), provider };
 }
 
-/** Resolves when the text reads `expected` (now or after a change). */
-function textBecomes(text: Y.Text, expected: string): Promise<void> {
-  if (text.toString() === expected) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      text.unobserve(check);
-      reject(new Error(`text is ${JSON.stringify(text.toString())}, expected ${JSON.stringify(expected)}`));
-    }, WAIT_MS);
-    const check = (): void => {
-      if (text.toString() !== expected) return;
-      clearTimeout(timer);
-      text.unobserve(check);
-      resolve();
-    };
-    text.observe(check);
-  });
-}
 
 /** A raw WebSocket on the Yjs endpoint, for what a well-behaved provider never sends. */
 async function rawYjs(server: TestServer, documentId: string, token: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
@@ -140,7 +124,7 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
     yjs.text.insert(0, 'Yjs: ');
     json.client.send({ type: 'update', data: { content: 'Alpha\n\nBeta\n\nGamma (json)', version: 1 }, ref: 'j1' });
 
-    await textBecomes(yjs.text, expected);
+    await textBecomes(yjs.text, expected, WAIT_MS);
     const converged = await json.client.next((m) => m.type === 'document_updated' && m.data.content === expected);
     expect(converged.data.version).toBeGreaterThanOrEqual(3);
     expect(json.client.received.filter((m) => m.type === 'update_ack' && m.ref === 'j1')).toHaveLength(1);
@@ -150,7 +134,7 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
     // stop must store it.
     const watcher = await connectYjs(server, documentId, alice.token);
     yjs.text.insert(yjs.text.length, '!');
-    await textBecomes(watcher.text, `${expected}!`);
+    await textBecomes(watcher.text, `${expected}!`, WAIT_MS);
     const disconnected = new Promise<void>((resolve) => yjs.provider.once('connection-close', () => resolve()));
     const port = server.port;
     await server.stop();
@@ -222,13 +206,13 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
       const yjsTwo = await connectYjs(two, documentId, bob.token);
 
       yjsOne.text.insert(5, ' one');
-      await textBecomes(yjsTwo.text, 'Start one');
+      await textBecomes(yjsTwo.text, 'Start one', WAIT_MS);
       const stored = await jsonTwo.client.next((m) => m.type === 'document_updated' && m.data.content === 'Start one');
       expect(stored.data.user_id).toBe(alice.id);
 
       jsonTwo.client.send({ type: 'update', data: { content: 'Start one, two', version: stored.data.version } });
-      await textBecomes(yjsOne.text, 'Start one, two');
-      await textBecomes(yjsTwo.text, 'Start one, two');
+      await textBecomes(yjsOne.text, 'Start one, two', WAIT_MS);
+      await textBecomes(yjsTwo.text, 'Start one, two', WAIT_MS);
       expect(await jsonOne.client.next((m) => m.type === 'document_updated' && m.data.content === 'Start one, two')).toMatchObject({
         data: { user_id: bob.id, version: stored.data.version + 1 },
       });
@@ -252,7 +236,7 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
     const second = await connectYjs(server, documentId, bob.token);
 
     first.text.insert(0, 'typed by alice');
-    await textBecomes(second.text, 'typed by alice');
+    await textBecomes(second.text, 'typed by alice', WAIT_MS);
 
     first.provider.awareness.setLocalStateField('user', { name: 'Alice' });
     await new Promise<void>((resolve) => {
@@ -322,7 +306,7 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
       // The next Yjs edit is stored on top of that write, not over it, and every client gets the result.
       yjs.text.insert(yjs.text.length, ' +yjs');
       await json.client.next((m) => m.type === 'document_updated' && m.data.content === 'rewritten elsewhere +yjs');
-      await textBecomes(yjs.text, 'rewritten elsewhere +yjs');
+      await textBecomes(yjs.text, 'rewritten elsewhere +yjs', WAIT_MS);
     } finally {
       for (const provider of providers) provider.destroy();
       providers.clear();
