@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the system programs the test suites drive exist: redis-server/redis-cli
-// (Redis suites), chromium (browser suites; playwright-core never downloads one) and
-// nginx (the load-balancer cases of the cluster suite). Found on PATH or in /usr/bin:
+// (Redis suites), chromium (browser suites; playwright-core never downloads one),
+// CPython with `websockets` (seed 002's Python client) and nginx (the load-balancer
+// cases of the cluster suite). Found on PATH or in /usr/bin:
 // nothing to do. Missing and running as root with apt: installs the Debian package.
 // Otherwise: one line saying what is missing and the command that installs it.
 import { spawnSync } from 'node:child_process';
@@ -9,11 +10,22 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Each tool: binaries to find (any one of `alternatives` per entry), its package, who needs it. */
+/**
+ * Each tool: binaries to find (any one of `alternatives` per entry) or a `check`, its
+ * Debian package, who needs it, and whether the run stops without it.
+ */
 export const TOOLS = [
-  { name: 'redis', binaries: [['redis-server'], ['redis-cli']], pkg: 'redis-server', purpose: 'the Redis tests' },
-  { name: 'chromium', binaries: [['chromium', 'chromium-browser']], pkg: 'chromium', purpose: 'the browser tests' },
-  { name: 'nginx', binaries: [['nginx']], pkg: 'nginx-light', purpose: 'the load-balancer cluster tests' },
+  { name: 'redis', binaries: [['redis-server'], ['redis-cli']], pkg: 'redis-server', purpose: 'the Redis tests', required: true },
+  { name: 'chromium', binaries: [['chromium', 'chromium-browser']], pkg: 'chromium', purpose: 'the browser tests', required: true },
+  {
+    name: 'python3-websockets',
+    binaries: [],
+    check: () => spawnSync('/usr/bin/python3', ['-c', 'import websockets'], { stdio: 'ignore' }).status === 0,
+    pkg: 'python3-websockets',
+    purpose: "seed 002's Python client test",
+    required: true,
+  },
+  { name: 'nginx', binaries: [['nginx']], pkg: 'nginx-light', purpose: 'the load-balancer cluster tests', required: false },
 ];
 
 const SEARCH = () => ['/usr/bin', '/usr/sbin', ...(process.env.PATH ?? '').split(delimiter), '/usr/local/bin'];
@@ -28,7 +40,9 @@ export function findBinary(names) {
 }
 
 function missing(tool) {
-  return tool.binaries.filter((alternatives) => !findBinary(alternatives)).map((alternatives) => alternatives[0]);
+  const absent = tool.binaries.filter((alternatives) => !findBinary(alternatives)).map((alternatives) => alternatives[0]);
+  if (tool.check && !tool.check()) absent.push(tool.pkg);
+  return absent;
 }
 
 /** Installs what is missing in one apt run; returns the names of tools still missing. */
