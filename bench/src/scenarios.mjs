@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchClient, closeAll, nowMicros, openClients, signToken, stampedText } from './clients.mjs';
 import { handshake } from './handshake.mjs';
-import { rssBytes } from './proc.mjs';
+import { cpuMicros, rssBytes } from './proc.mjs';
 import { LatencyRecorder, measureServer } from './stats.mjs';
 
 /** Resolves when `predicate()` holds, checking every `everyMs`, or after `timeoutMs`. */
@@ -155,6 +155,7 @@ export async function idleMemory(server, { connections = 10_000 } = {}) {
 export async function connectRate(server, { connections = 5000, concurrency = 64 } = {}) {
   const tokens = await Promise.all(Array.from({ length: connections }, (_, i) => signToken(`c${i}`)));
   const sockets = new Array(connections);
+  const cpuBefore = cpuMicros(server.pid);
   const started = performance.now();
   let next = 0;
   async function worker() {
@@ -165,6 +166,16 @@ export async function connectRate(server, { connections = 5000, concurrency = 64
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpuPerConnection = (cpuMicros(server.pid) - cpuBefore) / connections;
   for (const socket of sockets) socket.destroy();
-  return { connections, concurrency, seconds: Math.round(seconds * 100) / 100, connectionsPerSecond: Math.round(connections / seconds) };
+  return {
+    connections,
+    concurrency,
+    seconds: Math.round(seconds * 100) / 100,
+    connectionsPerSecond: Math.round(connections / seconds),
+    // Server CPU per accepted connection, and what one fully busy core would sustain:
+    // on a shared two-core machine the generator, not the server, often sets the rate.
+    serverCpuMicrosPerConnection: Math.round(cpuPerConnection),
+    connectionsPerServerCoreSecond: Math.round(1e6 / cpuPerConnection),
+  };
 }
