@@ -107,6 +107,9 @@ describe('cluster failures', { timeout: 60_000 }, () => {
       await rooms.client.next((m) => m.ref === 'join');
     }
     expect(sorted(zoeOnC.greeting.data.online_users)).toEqual(sorted([xena.id, wade.id, yara.id, zoe.id]));
+    // Pete watches the project's presence from B; Wade is there only through A.
+    const peteProjectOnB = await connect(b, projectPresencePath, users.pete, 'presence_state');
+    expect(peteProjectOnB.greeting.users.map((u: Message) => u.user_id)).toContain(wade.id);
 
     zoeOnC.client.send({ type: 'message', data: { content: 'before the crash' } });
     const lastSeenByXena = (await xenaOnA.client.next('message')).data.seq as number;
@@ -116,6 +119,13 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     expect(await a.kill()).toEqual({ code: null, signal: 'SIGKILL' });
     // No close frame from a dead process: the TCP connection just ends.
     for (const client of [xenaOnA.client, wadeOnA.client, wadeRoomsOnA.client, wadeProjectOnA.client]) expect((await client.closed).code).toBe(1006);
+
+    // Nobody closed Wade's project presence socket, yet the observer is told he left
+    // (PROTOCOL.md §5: "or its instance dies"), pushed once A's entries expire.
+    const isWadeLeft = (m: Message): boolean => m.type === 'user_status' && m.action === 'left' && m.user_id === wade.id;
+    const left = await peteProjectOnB.client.next(isWadeLeft, cluster.presenceTtlMs + PRESENCE_SLACK_MS);
+    console.log(`[cluster] kill -9 → project presence observer told user_status left after ${Date.now() - killedAt} ms`);
+    expect(left).toMatchObject({ type: 'user_status', action: 'left', user_id: wade.id, username: wade.username });
 
     // B and C keep serving each other while A is gone.
     zoeOnC.client.send({ type: 'message', data: { content: 'while A is down (1)' } });
@@ -167,6 +177,9 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     // Project presence (seed 003) is a topic of its own as well.
     const state = await connect(c, projectPresencePath, users.pete, 'presence_state');
     expect(state.greeting.users.map((u: Message) => u.user_id)).toEqual([users.pete.id]);
+    // One live instance popped the departure: the observer heard it exactly once.
+    await peteProjectOnB.client.roundTrip();
+    expect(peteProjectOnB.client.all('user_status').filter(isWadeLeft)).toHaveLength(1);
   });
 
   it('an instance restarted at once under the same INSTANCE_ID does not keep its dead connections present', async () => {

@@ -228,6 +228,30 @@ describe.each([memoryBackend(), redisBackend(), redisClusterBackend()])('Presenc
     expect(await survivor.leave(t, 'alice', 1)).toEqual({ changed: true });
   });
 
+  itDistributed("reports a crashed instance's departed users once, cluster-wide, through onDeparted", async () => {
+    const [first, second, doomed] = [await instance(), await instance(), await crashable()];
+    const t = topic();
+    const events: { topic: string; userIds: string[]; userNames: string[] }[] = [];
+    for (const survivor of [first, second]) survivor.onDeparted((topic, userIds, userNames) => events.push({ topic, userIds, userNames }));
+    // Both survivors hold the topic, so both heartbeat it; alice stays through the first.
+    await first.join(t, member('alice'), 1);
+    await second.join(t, member('carol'), 1);
+    await doomed.presence.join(t, member('alice'), 1);
+    await doomed.presence.join(t, member('bob'), 2);
+    await doomed.presence.join(t, member('bob'), 3);
+    await doomed.crash();
+    const crashedAt = Date.now();
+
+    const deadline = crashedAt + TTL_MS * 2 + 2_000;
+    while (events.length === 0) {
+      expect(Date.now(), 'no departure reported').toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Two more heartbeat rounds of both survivors: nobody reports it again.
+    await new Promise((resolve) => setTimeout(resolve, (TTL_MS / 3) * 2 + 100));
+    expect(events).toEqual([{ topic: t, userIds: ['bob'], userNames: ['name of bob'] }]);
+  });
+
   itDistributed('a live instance outlives several TTLs on heartbeats alone', async () => {
     const [watcher, live] = [await instance(), await instance()];
     const t = topic();

@@ -1,5 +1,5 @@
 /** Presence for a single instance. */
-import type { Presence, PresenceChange, PresenceMember } from './types.js';
+import type { DepartureListener, Presence, PresenceChange, PresenceMember } from './types.js';
 
 interface Entry {
   userName: string;
@@ -73,6 +73,11 @@ export class MemoryPresence implements Presence {
 
   async userConnectionCount(topic: string, userId: string): Promise<number> {
     return this.topics.get(topic)?.users.get(userId)?.connections.size ?? 0;
+  }
+
+  /** A single process has no dead instances: its listeners never fire. */
+  onDeparted(_listener: DepartureListener): () => void {
+    return () => {};
   }
 
   async close(): Promise<void> {

@@ -6,16 +6,20 @@
  *   KEYS[2] U  hash        user id -> live connections of the user on the topic
  *   KEYS[3] N  hash        user id -> user name
  *   KEYS[4] C  hash        connection id -> user id, for the calling instance
+ *   KEYS[5] D  list        departures: userId, userName pairs of users whose last
+ *                          connection vanished with an expired (or dropped) instance
  *   ARGV[1]    prefix of the per-instance connection hashes (`<prefix>..<instance>` = C)
  *
  * Every script first drops the entries of instances whose expiry has passed (a crashed
- * instance stops refreshing), so no query ever counts them. All keys of a topic share one
- * PEXPIRE, refreshed together, so an abandoned topic disappears as a whole.
+ * instance stops refreshing), so no query ever counts them. A user whose count reaches
+ * zero that way is pushed onto D; the heartbeat (REFRESH) of a live instance pops D whole
+ * and returns it, so exactly one instance reports each departure. All keys of a topic
+ * share one PEXPIRE, refreshed together, so an abandoned topic disappears as a whole.
  */
 import { LuaScript } from '../layer/redis-connection.js';
 
 const PRELUDE = `
-local I, U, N = KEYS[1], KEYS[2], KEYS[3]
+local I, U, N, D = KEYS[1], KEYS[2], KEYS[3], KEYS[5]
 local connPrefix = ARGV[1]
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -23,13 +27,19 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local function dropInstance(instance)
   local C = connPrefix .. instance
   local entries = redis.call('HGETALL', C)
+  -- D shares the topic's expiry; U exists whenever C holds entries.
+  local keep = redis.call('PTTL', U)
+  local departed = false
   for i = 2, #entries, 2 do
     local user = entries[i]
     if redis.call('HINCRBY', U, user, -1) <= 0 then
+      redis.call('RPUSH', D, user, redis.call('HGET', N, user) or '')
+      departed = true
       redis.call('HDEL', U, user)
       redis.call('HDEL', N, user)
     end
   end
+  if departed and keep > 0 then redis.call('PEXPIRE', D, keep) end
   redis.call('DEL', C)
   redis.call('ZREM', I, instance)
 end
@@ -41,6 +51,7 @@ local function touch(keepMs)
   redis.call('PEXPIRE', I, keepMs)
   redis.call('PEXPIRE', U, keepMs)
   redis.call('PEXPIRE', N, keepMs)
+  redis.call('PEXPIRE', D, keepMs)
   for _, instance in ipairs(redis.call('ZRANGE', I, 0, -1)) do
     redis.call('PEXPIRE', connPrefix .. instance, keepMs)
   end
@@ -85,15 +96,30 @@ return changed
 
 /**
  * The heartbeat of one topic. ARGV: prefix, instance, ttlMs, keepMs, then optional
- * (connectionId, userId, userName) triples to (re-)register. Returns 1 when the instance
- * was missing (expired): the caller then calls again with all its connections.
+ * (connectionId, userId, userName) triples to (re-)register. Returns { missing, departed }:
+ * missing is 1 when the instance was missing (expired): the caller then calls again with
+ * all its connections. departed is the popped departures list, flat [userId, userName, ...],
+ * each user once and only if still absent (one who came back meanwhile did not leave).
  */
 export const REFRESH = new LuaScript(`${PRELUDE}
 local instance, ttl, keep = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local missing = redis.call('ZADD', I, now + ttl, instance)
 for i = 5, #ARGV, 3 do addConnection(KEYS[4], ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
 touch(keep)
-return missing
+local departed, seen = {}, {}
+local popped = redis.call('LRANGE', D, 0, -1)
+if #popped > 0 then
+  redis.call('DEL', D)
+  for i = 1, #popped - 1, 2 do
+    local user = popped[i]
+    if not seen[user] and redis.call('HEXISTS', U, user) == 0 then
+      seen[user] = true
+      departed[#departed + 1] = user
+      departed[#departed + 1] = popped[i + 1]
+    end
+  end
+end
+return { missing, departed }
 `);
 
 /**

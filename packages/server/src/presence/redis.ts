@@ -7,12 +7,14 @@
  * and its users vanish from every query once `instanceTtlMs` has passed since its last
  * refresh. `changed` is decided inside the script from the cluster-wide per-user count,
  * so it is true exactly for a user's first connection anywhere (join) and last (leave).
+ * Users whose last connection vanished with an expired instance are reported once,
+ * cluster-wide, to the onDeparted listeners of the live instance whose heartbeat popped them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RedisConnection } from '../layer/redis-connection.js';
 import { DROP, JOIN, LEAVE, QUERY, RECONCILE, REFRESH } from './redis-scripts.js';
-import type { Presence, PresenceChange, PresenceMember } from './types.js';
+import type { DepartureListener, Presence, PresenceChange, PresenceMember } from './types.js';
 
 export interface RedisPresenceOptions {
   /** Unique per running instance (default: a random UUID). */
@@ -67,6 +69,7 @@ export class RedisPresence implements Presence {
   private reconcileDue = false;
   private closed = false;
   private heartbeatFailures = 0;
+  private readonly departureListeners = new Set<DepartureListener>();
 
   constructor(
     private readonly connection: RedisConnection,
@@ -165,6 +168,11 @@ export class RedisPresence implements Presence {
     return Number(await this.run<number>(QUERY, topic, ['user', userId]));
   }
 
+  onDeparted(listener: DepartureListener): () => void {
+    this.departureListeners.add(listener);
+    return () => this.departureListeners.delete(listener);
+  }
+
   /** Heartbeats that failed since start (each failure is also logged). */
   get failedHeartbeats(): number {
     return this.heartbeatFailures;
@@ -216,10 +224,28 @@ export class RedisPresence implements Presence {
     if (withConnections) {
       for (const [conn, entry] of this.topics.get(topic) ?? []) args.push(conn, entry.userId, entry.userName);
     }
-    const missing = await this.run<number>(REFRESH, topic, args);
+    const [missing, departed] = await this.run<[number, string[]]>(REFRESH, topic, args);
+    if (departed.length > 0) this.emitDeparted(topic, departed);
     if (missing === 1 && !withConnections && this.topics.has(topic)) {
       this.logger.warn({ topic }, 'presence entries of this instance had expired; re-registering');
       await this.refreshTopic(topic, true);
+    }
+  }
+
+  /** `departed` is flat [userId, userName, ...] as REFRESH returns it. */
+  private emitDeparted(topic: string, departed: readonly string[]): void {
+    const userIds: string[] = [];
+    const userNames: string[] = [];
+    for (let i = 0; i + 1 < departed.length; i += 2) {
+      userIds.push(String(departed[i]));
+      userNames.push(String(departed[i + 1]));
+    }
+    for (const listener of this.departureListeners) {
+      try {
+        listener(topic, userIds, userNames);
+      } catch (error) {
+        this.logger.error({ err: error, topic }, 'presence departure listener failed');
+      }
     }
   }
 
@@ -234,7 +260,7 @@ export class RedisPresence implements Presence {
     if (topic.length === 0) return Promise.reject(new TypeError('presence topic must not be empty'));
     // One hash tag per topic: every key of the topic lives in one cluster slot.
     const base = `${this.prefix}p:{${topic}}:`;
-    const keys = [`${base}i`, `${base}u`, `${base}n`, `${base}c:${this.registrationId}`];
+    const keys = [`${base}i`, `${base}u`, `${base}n`, `${base}c:${this.registrationId}`, `${base}d`];
     return this.connection.evalScript<T>(script, keys, [`${base}c:`, ...args]);
   }
 }

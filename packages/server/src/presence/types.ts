@@ -13,6 +13,12 @@ export interface PresenceChange {
   changed: boolean;
 }
 
+/**
+ * Users whose last connection on `topic` vanished because their instance died (its
+ * entries expired) rather than by leave(). `userNames[i]` is the name `userIds[i]` had.
+ */
+export type DepartureListener = (topic: string, userIds: string[], userNames: string[]) => void;
+
 export interface Presence {
   join(topic: string, member: PresenceMember, connectionId: number): Promise<PresenceChange>;
   leave(topic: string, userId: string, connectionId: number): Promise<PresenceChange>;
@@ -24,5 +30,10 @@ export interface Presence {
   filterPresent(topic: string, userIds: readonly string[]): Promise<string[]>;
   /** Live connections of one user on the topic (the per-user connection limit reads this). */
   userConnectionCount(topic: string, userId: string): Promise<number>;
+  /**
+   * Subscribes to departures by instance death; fires once cluster-wide per departure
+   * (on one live instance holding the topic). Returns the unsubscribe function.
+   */
+  onDeparted(listener: DepartureListener): () => void;
   close(): Promise<void>;
 }

@@ -12,3 +12,14 @@ export const presenceGroup = (projectId: string): string => `projects:${part(pro
 
 /** Presence topic: the users with a live presence connection to the project, cluster-wide. */
 export const presenceTopic = (projectId: string): string => `projects:${part(projectId)}`;
+
+/** The project id of a presence topic; undefined for any other topic. */
+export function projectOfPresenceTopic(topic: string): string | undefined {
+  const match = /^projects:([^:]+)$/.exec(topic);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}

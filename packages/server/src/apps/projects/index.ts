@@ -5,6 +5,7 @@
  */
 import { PROJECT_PRESENCE_PATH, PROJECT_TICKETS_PATH } from '@switchboard/protocol';
 import type { App } from '../../core/app.js';
+import { announceDepartures } from './departures.js';
 import { routeAccess } from './http-access.js';
 import { projectRoutes } from './http-projects.js';
 import { ticketRoutes } from './http-tickets.js';
@@ -15,6 +16,7 @@ import { ProjectTicketsConsumer } from './tickets-consumer.js';
 export { ProjectsService } from './service.js';
 
 export function projectsApp(): App {
+  let unsubscribe: (() => void) | undefined;
   return {
     name: 'projects',
     routes: [
@@ -26,6 +28,14 @@ export function projectsApp(): App {
       const access = routeAccess(context, service);
       projectRoutes(fastify, context, service, access);
       ticketRoutes(fastify, service, access);
+    },
+    start(context) {
+      unsubscribe?.();
+      unsubscribe = announceDepartures(context);
+    },
+    stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
     },
   };
 }
