@@ -180,6 +180,15 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     // One live instance popped the departure: the observer heard it exactly once.
     await peteProjectOnB.client.roundTrip();
     expect(peteProjectOnB.client.all('user_status').filter(isWadeLeft)).toHaveLength(1);
+
+    // The room was told too: "<wade> left", pushed once, though Wade never sent leave_room.
+    const isWadeLeftRoom = (m: Message): boolean => m.type === 'system' && m.room === room && m.message === `${wade.id} left`;
+    const roomLeft = await pollUntil('room told that the dead instance’s user left', async () =>
+      yaraRoomsOnB.client.received.find(isWadeLeftRoom),
+    );
+    expect(roomLeft).toMatchObject({ user_id: wade.id });
+    await yaraRoomsOnB.client.roundTrip();
+    expect(yaraRoomsOnB.client.received.filter(isWadeLeftRoom)).toHaveLength(1);
   });
 
   it('an instance restarted at once under the same INSTANCE_ID does not keep its dead connections present', async () => {

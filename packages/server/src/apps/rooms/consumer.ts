@@ -8,8 +8,15 @@ import { Consumer, on, type HandlerTable } from '../../core/consumer.js';
 import { CONNECTIONS_TOPIC } from '../../core/context.js';
 import { ClientError } from '../../core/errors.js';
 
-const roomGroup = (room: string): string => `room:${room}`;
-const roomTopic = roomGroup;
+export const roomGroup = (room: string): string => `room:${room}`;
+/** The presence topic of a room; the same name as its group. */
+export const roomTopic = roomGroup;
+const ROOM_TOPIC_PREFIX = 'room:';
+
+/** The room of a presence topic, or undefined for other topics. */
+export function roomOfTopic(topic: string): string | undefined {
+  return topic.startsWith(ROOM_TOPIC_PREFIX) ? topic.slice(ROOM_TOPIC_PREFIX.length) : undefined;
+}
 
 export class RoomsConsumer extends Consumer {
   static override handlers: HandlerTable<RoomsConsumer> = {
