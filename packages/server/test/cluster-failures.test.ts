@@ -39,6 +39,7 @@ describe('cluster failures', { timeout: 60_000 }, () => {
   let users: Record<'xena' | 'wade' | 'yara' | 'zoe' | 'pete', Account>;
   let channelId: string;
   let channelPath: string;
+  let documentPath: string;
   let projectPresencePath: string;
   const clients: TestClient[] = [];
 
@@ -53,8 +54,14 @@ describe('cluster failures', { timeout: 60_000 }, () => {
       await register(b, c, 'pete'),
     ] as [Account, Account, Account, Account, Account];
     users = { xena, wade, yara, zoe, pete };
-    ({ channelId } = await workspaceWithChannel(b, yara, [xena, wade, zoe, pete]));
+    const workspace = await workspaceWithChannel(b, yara, [xena, wade, zoe, pete]);
+    channelId = workspace.channelId;
     channelPath = `/ws/channels/${channelId}/`;
+    const document = await call(b, 'POST', `/api/workspaces/${workspace.workspaceId}/documents`, {
+      token: yara.token,
+      body: { title: 'Runbook', content: 'Step one.' },
+    });
+    documentPath = `/ws/documents/${document.body.id}/`;
     const project = await call(c, 'POST', '/api/projects', { token: yara.token, body: { name: 'Failover' } });
     for (const member of [wade, pete]) await call(c, 'POST', `/api/projects/${project.body.id}/members`, { token: yara.token, body: { user_id: member.id } });
     projectPresencePath = `/ws/projects/${project.body.id}/presence/`;
@@ -101,6 +108,8 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     const wadeProjectOnA = await connect(a, projectPresencePath, wade, 'presence_state');
     const yaraOnB = await connect(b, channelPath, yara, 'presence');
     const yaraRoomsOnB = await connect(b, ROOMS, yara, 'system');
+    const wadeDocumentOnA = await connect(a, documentPath, wade, 'document_state');
+    const yaraDocumentOnB = await connect(b, documentPath, yara, 'document_state');
     const zoeOnC = await connect(c, channelPath, zoe, 'presence');
     for (const rooms of [wadeRoomsOnA, yaraRoomsOnB]) {
       rooms.client.send({ type: 'join_room', room, ref: 'join' });
@@ -118,7 +127,9 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     const killedAt = Date.now();
     expect(await a.kill()).toEqual({ code: null, signal: 'SIGKILL' });
     // No close frame from a dead process: the TCP connection just ends.
-    for (const client of [xenaOnA.client, wadeOnA.client, wadeRoomsOnA.client, wadeProjectOnA.client]) expect((await client.closed).code).toBe(1006);
+    for (const client of [xenaOnA.client, wadeOnA.client, wadeRoomsOnA.client, wadeProjectOnA.client, wadeDocumentOnA.client]) {
+      expect((await client.closed).code).toBe(1006);
+    }
 
     // Nobody closed Wade's project presence socket, yet the observer is told he left
     // (PROTOCOL.md §5: "or its instance dies"), pushed once A's entries expire.
@@ -189,6 +200,12 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     expect(roomLeft).toMatchObject({ user_id: wade.id });
     await yaraRoomsOnB.client.roundTrip();
     expect(yaraRoomsOnB.client.received.filter(isWadeLeftRoom)).toHaveLength(1);
+
+    // And the document: `user_left` for Wade, once.
+    const isWadeLeftDocument = (m: Message): boolean => m.type === 'user_left' && m.data.user_id === wade.id;
+    await pollUntil('document told that the dead instance’s user left', async () => yaraDocumentOnB.client.received.find(isWadeLeftDocument));
+    await yaraDocumentOnB.client.roundTrip();
+    expect(yaraDocumentOnB.client.received.filter(isWadeLeftDocument)).toHaveLength(1);
   });
 
   it('an instance restarted at once under the same INSTANCE_ID does not keep its dead connections present', async () => {

@@ -14,3 +14,10 @@ export function documentYjsGroup(documentId: string): string {
 export function documentTopic(documentId: string): string {
   return `document:${documentId}`;
 }
+
+const DOCUMENT_TOPIC = /^document:([0-9a-f-]{36})$/i;
+
+/** The document of a presence topic, or undefined for other topics. */
+export function documentOfTopic(topic: string): string | undefined {
+  return DOCUMENT_TOPIC.exec(topic)?.[1];
+}

@@ -10,6 +10,7 @@ import { documentRoutes } from './http.js';
 import { DocumentHub } from './hub.js';
 import type { PersistTiming } from './registry.js';
 import { DocumentYjsConsumer } from './yjs-consumer.js';
+import { announceDocumentDepartures } from './presence.js';
 
 export interface DocumentsAppOptions {
   /** When edits made over Yjs are stored (and reach JSON clients as `document_updated`). */
@@ -18,6 +19,7 @@ export interface DocumentsAppOptions {
 
 export function documentsApp(options: DocumentsAppOptions = {}): App {
   const documentHub = new DocumentHub(options.persistTiming);
+  let stopDepartures: (() => void) | undefined;
 
   class DocumentEndpoint extends DocumentConsumer {
     protected readonly hub = documentHub;
@@ -33,7 +35,13 @@ export function documentsApp(options: DocumentsAppOptions = {}): App {
       { path: DOCUMENTS_YJS_PATH, consumer: DocumentYjsEndpoint },
     ],
     http: documentRoutes,
-    start: () => documentHub.start(),
-    stop: () => documentHub.stop(),
+    start(context) {
+      stopDepartures = announceDocumentDepartures(context);
+      documentHub.start();
+    },
+    stop() {
+      stopDepartures?.();
+      return documentHub.stop();
+    },
   };
 }

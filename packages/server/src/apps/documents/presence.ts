@@ -7,7 +7,8 @@
 import { MAX_DOCUMENT_USERS_LISTED, type DocumentUser } from '@switchboard/protocol';
 import type { Consumer } from '../../core/consumer.js';
 import type { ServerContext } from '../../core/context.js';
-import { documentGroup, documentTopic } from './groups.js';
+import { encodeMessage } from '../../core/frame.js';
+import { documentGroup, documentOfTopic, documentTopic } from './groups.js';
 
 export async function enterDocument(consumer: Consumer, documentId: string): Promise<void> {
   const { user } = consumer;
@@ -30,4 +31,20 @@ export async function leaveDocument(consumer: Consumer, documentId: string, ref?
 export async function presentUsers(host: ServerContext, documentId: string): Promise<DocumentUser[]> {
   const members = await host.presence.members(documentTopic(documentId), MAX_DOCUMENT_USERS_LISTED);
   return members.map((member) => ({ user_id: member.userId, user_name: member.userName }));
+}
+
+/**
+ * `user_left` for users whose instance died: no onDisconnect runs for them, so the
+ * cluster-wide Presence reports them once its entries expire, on exactly one live
+ * instance, which tells the document's JSON clients through the channel layer.
+ */
+export function announceDocumentDepartures(context: Pick<ServerContext, 'presence' | 'layer'>): () => void {
+  return context.presence.onDeparted((topic, userIds) => {
+    const documentId = documentOfTopic(topic);
+    if (documentId === undefined) return;
+    for (const userId of userIds) {
+      // The server's layer logs a failed cross-instance hop itself (core/fanout.ts).
+      void context.layer.groupSend(documentGroup(documentId), encodeMessage({ type: 'user_left', data: { user_id: userId } }));
+    }
+  });
 }
