@@ -138,6 +138,11 @@ describe('cluster failures', { timeout: 60_000 }, () => {
     console.log(`[cluster] kill -9 → project presence observer told user_status left after ${Date.now() - killedAt} ms`);
     expect(left).toMatchObject({ type: 'user_status', action: 'left', user_id: wade.id, username: wade.username });
 
+    // Yara's channel socket on B is pushed a presence list without Wade: nothing else has
+    // touched the channel since the kill, so this update comes from the departure.
+    const pushed = await yaraOnB.client.next((m) => m.type === 'presence' && !m.data.online_users.includes(wade.id), PRESENCE_SLACK_MS);
+    expect(sorted(pushed.data.online_users)).toEqual(sorted([yara.id, zoe.id, users.pete.id]));
+
     // B and C keep serving each other while A is gone.
     zoeOnC.client.send({ type: 'message', data: { content: 'while A is down (1)' } });
     zoeOnC.client.send({ type: 'message', data: { content: 'while A is down (2)' } });
