@@ -2,7 +2,7 @@
 import { useCallback } from 'react';
 import type { BlogComment } from '@switchboard/protocol';
 import { BlogCommentsBinding, BlogPostBinding, blogCommentsKey, blogPostKey } from '../bindings/blog.js';
-import type { BlogCommentsSnapshot, BlogPostSnapshot } from '../stores/blog-stores.js';
+import { INITIAL_COMMENTS, type BlogCommentsSnapshot, type BlogPostSnapshot } from '../stores/blog-stores.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
@@ -27,11 +27,10 @@ export interface UseBlogCommentsResult extends BlogCommentsSnapshot {
   stopTyping(): void;
 }
 
-const EMPTY_COMMENTS: BlogCommentsSnapshot = { comments: [], typingUsers: [], loaded: false };
 
 export function useBlogComments(postId: string | null): UseBlogCommentsResult {
   const binding = useBinding(postId ? blogCommentsKey(postId) : null, () => new BlogCommentsBinding(postId!));
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY_COMMENTS);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_COMMENTS);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const addComment = useCallback(
     (content: string) => binding?.addComment(content) ?? Promise.reject(new Error('Not connected')),

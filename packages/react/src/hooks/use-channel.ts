@@ -5,7 +5,7 @@
  */
 import { useCallback, useRef } from 'react';
 import { ChannelBinding, channelKey } from '../bindings/channel.js';
-import type { ChannelSnapshot, TypingUser } from '../stores/channel-store.js';
+import { INITIAL_CHANNEL, type ChannelSnapshot, type TypingUser } from '../stores/channel-store.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
 import { useSwitchboard } from '../provider.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
@@ -26,16 +26,6 @@ export interface UseChannelResult extends ChannelSnapshot {
   loadOlder(): void;
 }
 
-const EMPTY: ChannelSnapshot = {
-  messages: [],
-  pending: [],
-  typingUsers: [],
-  onlineUsers: [],
-  readMarkers: {},
-  names: {},
-  loaded: false,
-  hasOlder: false,
-};
 
 function useChannelBinding(channelId: string | null): ChannelBinding | undefined {
   const { user } = useSwitchboard();
@@ -46,7 +36,7 @@ function useChannelBinding(channelId: string | null): ChannelBinding | undefined
 
 export function useChannel(channelId: string | null): UseChannelResult {
   const binding = useChannelBinding(channelId);
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_CHANNEL);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const send = useCallback((content: string) => binding?.send(content), [binding]);
   const retry = useCallback((clientId: string) => binding?.retry(clientId), [binding]);
@@ -72,11 +62,11 @@ export function useChannel(channelId: string | null): UseChannelResult {
 /** Who is typing in the channel (other users; the server never echoes one's own). */
 export function useChannelTyping(channelId: string | null): readonly TypingUser[] {
   const binding = useChannelBinding(channelId);
-  return useStoreSnapshot(binding?.store, EMPTY).typingUsers;
+  return useStoreSnapshot(binding?.store, INITIAL_CHANNEL).typingUsers;
 }
 
 /** Ids of the workspace's users who are online (cluster-wide). */
 export function useChannelPresence(channelId: string | null): readonly string[] {
   const binding = useChannelBinding(channelId);
-  return useStoreSnapshot(binding?.store, EMPTY).onlineUsers;
+  return useStoreSnapshot(binding?.store, INITIAL_CHANNEL).onlineUsers;
 }

@@ -3,7 +3,7 @@ import { useCallback } from 'react';
 import type { ClientMessageType } from '@switchboard/protocol';
 import { ConversationBinding, conversationKey, type FetchConversationMessages } from '../bindings/conversation.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
-import type { ConversationSnapshot } from '../stores/conversation-store.js';
+import { INITIAL_CONVERSATION, type ConversationSnapshot } from '../stores/conversation-store.js';
 import { useSwitchboard } from '../provider.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
@@ -23,13 +23,12 @@ export interface UseConversationResult extends ConversationSnapshot {
   reload(): Promise<void>;
 }
 
-const EMPTY: ConversationSnapshot = { messages: [], loaded: false, typingUserIds: [] };
 
 export function useConversation(conversationId: string | null, options: UseConversationOptions = {}): UseConversationResult {
   const { user } = useSwitchboard();
   const binding = useBinding(conversationId ? conversationKey(conversationId) : null, () => new ConversationBinding(conversationId!, user?.id));
   if (binding) binding.fetchMessages = options.fetchMessages;
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_CONVERSATION);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const send = useCallback(
     (text: string, messageType?: ClientMessageType) => binding?.send(text, messageType) ?? Promise.reject(new Error('Not connected')),

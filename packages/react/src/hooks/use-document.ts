@@ -2,7 +2,7 @@
 import { useCallback } from 'react';
 import { DocumentBinding, documentKey } from '../bindings/document.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
-import type { DocumentSnapshot } from '../stores/document-store.js';
+import { INITIAL_DOCUMENT, type DocumentSnapshot } from '../stores/document-store.js';
 import { useSwitchboard } from '../provider.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
@@ -16,12 +16,11 @@ export interface UseDocumentResult extends DocumentSnapshot {
   dismissRejected(): void;
 }
 
-const EMPTY: DocumentSnapshot = { loaded: false, content: '', version: 0, users: [], cursors: {}, saving: false };
 
 export function useDocument(documentId: string | null): UseDocumentResult {
   const { user } = useSwitchboard();
   const binding = useBinding(documentId ? documentKey(documentId) : null, () => new DocumentBinding(documentId!, user?.id));
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_DOCUMENT);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const update = useCallback((content: string) => binding?.edit(content), [binding]);
   const moveCursor = useCallback((position: unknown) => binding?.moveCursor(position), [binding]);

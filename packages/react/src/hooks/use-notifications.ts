@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { Notification } from '@switchboard/protocol';
 import { NOTIFICATIONS_KEY, NotificationsBinding } from '../bindings/notifications.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
-import type { NotificationsSnapshot } from '../stores/notifications-store.js';
+import { INITIAL_NOTIFICATIONS, type NotificationsSnapshot } from '../stores/notifications-store.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
 export interface UseNotificationsOptions {
@@ -20,11 +20,10 @@ export interface UseNotificationsResult extends NotificationsSnapshot {
   refresh(): void;
 }
 
-const EMPTY: NotificationsSnapshot = { notifications: [], unreadCount: 0, loaded: false };
 
 export function useNotifications(options: UseNotificationsOptions = {}): UseNotificationsResult {
   const binding = useBinding(NOTIFICATIONS_KEY, () => new NotificationsBinding());
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_NOTIFICATIONS);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
 
   const onNotification = useRef(options.onNotification);

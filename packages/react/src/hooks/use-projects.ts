@@ -3,8 +3,8 @@ import { useCallback } from 'react';
 import type { TicketInfo } from '@switchboard/protocol';
 import { ProjectPresenceBinding, ProjectTicketsBinding, projectPresenceKey, projectTicketsKey, type FetchTickets } from '../bindings/projects.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
-import type { ProjectPresenceSnapshot, ProjectViewer } from '../stores/project-presence-store.js';
-import type { TicketsSnapshot } from '../stores/tickets-store.js';
+import { INITIAL_PROJECT_PRESENCE, type ProjectPresenceSnapshot, type ProjectViewer } from '../stores/project-presence-store.js';
+import { INITIAL_TICKETS, type TicketsSnapshot } from '../stores/tickets-store.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
 export interface UseProjectTicketsOptions {
@@ -22,12 +22,11 @@ export interface UseProjectTicketsResult extends TicketsSnapshot {
   applyDeleted(ticketId: string): void;
 }
 
-const EMPTY_TICKETS: TicketsSnapshot = { tickets: [], loaded: false };
 
 export function useProjectTickets(projectId: string | null, options: UseProjectTicketsOptions = {}): UseProjectTicketsResult {
   const binding = useBinding(projectId ? projectTicketsKey(projectId) : null, () => new ProjectTicketsBinding(projectId!));
   if (binding) binding.fetchTickets = options.fetchTickets;
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY_TICKETS);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_TICKETS);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const reload = useCallback(() => binding?.reload() ?? Promise.resolve(), [binding]);
   const applySaved = useCallback((ticket: TicketInfo) => binding?.store.saved(ticket), [binding]);
@@ -43,11 +42,10 @@ export interface UseProjectPresenceResult extends ProjectPresenceSnapshot {
   viewersOf(ticketId: string): ProjectViewer[];
 }
 
-const EMPTY_PRESENCE: ProjectPresenceSnapshot = { users: [], loaded: false };
 
 export function useProjectPresence(projectId: string | null): UseProjectPresenceResult {
   const binding = useBinding(projectId ? projectPresenceKey(projectId) : null, () => new ProjectPresenceBinding(projectId!));
-  const snapshot = useStoreSnapshot(binding?.store, EMPTY_PRESENCE);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_PROJECT_PRESENCE);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const viewTicket = useCallback((ticketId: string | undefined) => binding?.viewTicket(ticketId), [binding]);
   const viewersOf = useCallback(

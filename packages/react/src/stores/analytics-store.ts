@@ -27,9 +27,12 @@ const FIGURES: readonly (keyof AnalyticsFigures)[] = [
   'instances',
 ];
 
+/** The snapshot before the first report (also what the hook shows with no connection). */
+export const INITIAL_ANALYTICS: AnalyticsSnapshot = Object.freeze({ series: [] });
+
 export class AnalyticsStore extends ExternalStore<AnalyticsSnapshot> {
   constructor(private readonly capacity = DEFAULT_ANALYTICS_CAPACITY) {
-    super({ series: [] });
+    super(INITIAL_ANALYTICS);
   }
 
   receive(message: { type: string; data?: unknown; timestamp?: string }): void {

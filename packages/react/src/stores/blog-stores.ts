@@ -39,7 +39,7 @@ export interface BlogCommentsSnapshot {
   readonly held?: BlogComment;
 }
 
-const INITIAL_COMMENTS: BlogCommentsSnapshot = Object.freeze({ comments: [], typingUsers: [], loaded: false });
+export const INITIAL_COMMENTS: BlogCommentsSnapshot = Object.freeze({ comments: [], typingUsers: [], loaded: false });
 
 export class BlogCommentsStore extends ExternalStore<BlogCommentsSnapshot> {
   constructor() {

@@ -40,7 +40,8 @@ export interface ChannelSnapshot {
   readonly hasOlder: boolean;
 }
 
-const INITIAL: ChannelSnapshot = Object.freeze({
+/** The snapshot before anything is loaded (also what hooks show with no channel). */
+export const INITIAL_CHANNEL: ChannelSnapshot = Object.freeze({
   messages: [],
   pending: [],
   typingUsers: [],
@@ -71,7 +72,7 @@ function mergeBySeq(existing: readonly ChannelMessage[], incoming: readonly Chan
 
 export class ChannelStore extends ExternalStore<ChannelSnapshot> {
   constructor() {
-    super(INITIAL);
+    super(INITIAL_CHANNEL);
   }
 
   /** Highest seq kept (0: none). */

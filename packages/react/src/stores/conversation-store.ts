@@ -16,7 +16,7 @@ export interface ConversationSnapshot {
   readonly typingUserIds: readonly string[];
 }
 
-const INITIAL: ConversationSnapshot = Object.freeze({ messages: [], loaded: false, typingUserIds: [] });
+export const INITIAL_CONVERSATION: ConversationSnapshot = Object.freeze({ messages: [], loaded: false, typingUserIds: [] });
 
 function order(a: ConversationEntry, b: ConversationEntry): number {
   if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
@@ -25,7 +25,7 @@ function order(a: ConversationEntry, b: ConversationEntry): number {
 
 export class ConversationStore extends ExternalStore<ConversationSnapshot> {
   constructor(private readonly selfUserId?: string) {
-    super(INITIAL);
+    super(INITIAL_CONVERSATION);
   }
 
   /** The REST history (oldest first); merged with what arrived live meanwhile. */

@@ -89,7 +89,7 @@ function moveCursors(cursors: Readonly<Record<string, RemoteCursor>>, splice: Sp
   return moved ?? cursors;
 }
 
-const INITIAL: DocumentSnapshot = Object.freeze({
+export const INITIAL_DOCUMENT: DocumentSnapshot = Object.freeze({
   loaded: false,
   content: '',
   version: 0,
@@ -106,7 +106,7 @@ export class DocumentStore extends ExternalStore<DocumentSnapshot> {
   private held: Snapshot | undefined;
 
   constructor(private readonly selfUserId?: string) {
-    super(INITIAL);
+    super(INITIAL_DOCUMENT);
   }
 
   receive(message: ServerMessageLike): void {

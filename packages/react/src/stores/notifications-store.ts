@@ -19,11 +19,11 @@ export interface NotificationsSnapshot {
 /** Notifications kept in memory; older ones are fetched again when needed. */
 export const MAX_KEPT_NOTIFICATIONS = 100;
 
-const INITIAL: NotificationsSnapshot = Object.freeze({ notifications: [], unreadCount: 0, loaded: false });
+export const INITIAL_NOTIFICATIONS: NotificationsSnapshot = Object.freeze({ notifications: [], unreadCount: 0, loaded: false });
 
 export class NotificationsStore extends ExternalStore<NotificationsSnapshot> {
   constructor(private readonly maxKept = MAX_KEPT_NOTIFICATIONS) {
-    super(INITIAL);
+    super(INITIAL_NOTIFICATIONS);
   }
 
   /** Any message of the endpoint; unknown types are ignored. */

@@ -16,11 +16,11 @@ export interface ProjectPresenceSnapshot {
   readonly loaded: boolean;
 }
 
-const INITIAL: ProjectPresenceSnapshot = Object.freeze({ users: [], loaded: false });
+export const INITIAL_PROJECT_PRESENCE: ProjectPresenceSnapshot = Object.freeze({ users: [], loaded: false });
 
 export class ProjectPresenceStore extends ExternalStore<ProjectPresenceSnapshot> {
   constructor() {
-    super(INITIAL);
+    super(INITIAL_PROJECT_PRESENCE);
   }
 
   receive(message: { type: string; [field: string]: unknown }): void {

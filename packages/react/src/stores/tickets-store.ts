@@ -26,14 +26,14 @@ export interface TicketsSnapshot {
   readonly lastEvent?: TicketEvent;
 }
 
-const INITIAL: TicketsSnapshot = Object.freeze({ tickets: [], loaded: false });
+export const INITIAL_TICKETS: TicketsSnapshot = Object.freeze({ tickets: [], loaded: false });
 
 export class TicketsStore extends ExternalStore<TicketsSnapshot> {
   /** Deleted ids, so a late `updated` for a deleted ticket does not bring it back. */
   private readonly deleted = new Set<string>();
 
   constructor() {
-    super(INITIAL);
+    super(INITIAL_TICKETS);
   }
 
   /** Tickets changed live since the current load began: the list may predate them. */
