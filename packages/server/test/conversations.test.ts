@@ -139,6 +139,9 @@ describe.each(DIALECTS)('job conversations on %s', (dialect) => {
     // The seed's frame without `type`: a TEXT message.
     clientWs.send({ message: 'Great' });
     expect((await workerWs.next('message')).message).toMatchObject({ message_type: 'TEXT', message_text: 'Great', sender_id: client.id });
+    // …even when the text itself mentions "type" (the default is decided on the parsed message).
+    clientWs.send({ message: 'set the "type' });
+    expect((await workerWs.next('message')).message).toMatchObject({ message_type: 'TEXT', message_text: 'set the "type' });
     // Other message types; IMAGE and FILE carry links.
     clientWs.send({ type: 'LOCATION', message: '14.5995,120.9842' });
     expect((await workerWs.next('message')).message).toMatchObject({ message_type: 'LOCATION', message_text: '14.5995,120.9842' });

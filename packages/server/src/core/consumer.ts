@@ -61,6 +61,8 @@ export abstract class Consumer extends Connection {
    * frames: over-limit frames are dropped without a reply, and the budget is larger.
    */
   static binaryProtocol = false;
+  /** The `type` of a client message that has none (seed 004 sends bare `{message}`); undefined: refused. */
+  static defaultType: string | undefined = undefined;
 
   /** Frames waiting while connecting or while an async handler runs; undefined when idle. */
   private inbox: QueuedFrame[] | undefined = [];
@@ -219,7 +221,7 @@ export abstract class Consumer extends Connection {
       return this.malformed(ErrorCode.InvalidPayload, `ref must be a string of at most ${MAX_REF_LENGTH} characters`);
     }
     const ref = rawRef as string | undefined;
-    const type = fields.type;
+    const type = fields.type === undefined ? (this.constructor as typeof Consumer).defaultType : fields.type;
     if (typeof type !== 'string' || type === '') {
       return this.malformed(ErrorCode.InvalidPayload, 'type must be a non-empty string', ref);
     }

@@ -21,28 +21,6 @@ import { ClientError } from '../../core/errors.js';
 import type { Conversation } from '../../store/conversations.js';
 import { ConversationsService, conversationGroup, conversationTopic } from './service.js';
 
-const TYPE_KEY = Buffer.from('"type"');
-const MESSAGE_KEY = Buffer.from('"message"');
-const TEXT_TYPE_PREFIX = Buffer.from('{"type":"TEXT",');
-const OPEN_BRACE = 0x7b;
-
-function isJsonSpace(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
-}
-
-/**
- * `{"message": "…"}` without any `type` key → the same frame with `"type":"TEXT"`
- * first. Byte checks only, so ordinary frames cost two scans and no extra parse;
- * anything else goes to the base class unchanged (which reports what is wrong).
- */
-export function withDefaultType(frame: Buffer): Buffer {
-  if (frame.includes(TYPE_KEY) || !frame.includes(MESSAGE_KEY)) return frame;
-  let start = 0;
-  while (isJsonSpace(frame[start])) start++;
-  if (frame[start] !== OPEN_BRACE) return frame;
-  return Buffer.concat([TEXT_TYPE_PREFIX, frame.subarray(start + 1)]);
-}
-
 function chatHandler(type: ConversationMessageType): MessageHandler<ConversationConsumer, ConversationChatIn> {
   return on(schemas.chat, (c: ConversationConsumer, p, ref) => c.chat(type, p.message ?? p.message_text ?? '', ref));
 }
@@ -51,6 +29,8 @@ const chatHandlers: Record<string, MessageHandler<ConversationConsumer, Conversa
 for (const type of CLIENT_MESSAGE_TYPES) chatHandlers[type] = chatHandler(type);
 
 export class ConversationConsumer extends Consumer {
+  /** Seed 004 clients may send `{"message": "…"}` with no `type`: a TEXT message. */
+  static override defaultType = 'TEXT';
   static override handlers: HandlerTable<ConversationConsumer> = {
     ...chatHandlers,
     // A known name with a clear answer, rather than `unknown_type`.
@@ -78,9 +58,6 @@ export class ConversationConsumer extends Consumer {
     return this.conversation;
   }
 
-  override receive(data: Buffer, isBinary: boolean): void {
-    super.receive(isBinary ? data : withDefaultType(data), isBinary);
-  }
 
   override async authorize(): Promise<boolean> {
     this.conversation = await this.service.accessible(this.params.conversation_id ?? '', this.user.id);
