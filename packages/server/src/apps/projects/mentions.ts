@@ -8,12 +8,16 @@ import { MAX_COMMENT_MENTIONS } from '@switchboard/protocol';
 
 const MENTION = /(?<![A-Za-z0-9_.@+-])@([A-Za-z0-9_.@+-]{1,150})(?![A-Za-z0-9_.@+-])/g;
 
-/** Each mention's possible usernames, most specific first; at most MAX_COMMENT_MENTIONS mentions. */
+/** Each distinct mention's possible usernames, most specific first; at most MAX_COMMENT_MENTIONS of them. */
 export function parseMentions(text: string): string[][] {
   const mentions: string[][] = [];
+  const seen = new Set<string>();
   for (const match of text.matchAll(MENTION)) {
     if (mentions.length >= MAX_COMMENT_MENTIONS) break;
     const name = match[1]!;
+    // Repeats of one mention do not use up the limit.
+    if (seen.has(name)) continue;
+    seen.add(name);
     const trimmed = name.replace(/\.+$/, '');
     mentions.push(trimmed !== '' && trimmed !== name ? [name, trimmed] : [name]);
   }
