@@ -28,8 +28,8 @@ const PATHS = {
  */
 export function handshake(kind, port, token) {
   return new Promise((resolve, reject) => {
+    // One request per connection: Nagle never holds it back, so no setNoDelay syscall.
     const socket = connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
     let received = '';
     let upgraded = false;
     let sentConnect = false;

@@ -46,6 +46,8 @@ export async function startServer(kind, extraEnv = {}) {
   const nodeFlags = ['--expose-gc', '--require', join(here, '..', 'servers', 'gc-on-signal.cjs')];
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process (node --cpu-prof).
   if (process.env.BENCH_CPU_PROF) nodeFlags.push('--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF);
+  // BENCH_NODE_FLAGS adds node flags to every server, e.g. `--heapsnapshot-signal=SIGUSR1`.
+  if (process.env.BENCH_NODE_FLAGS) nodeFlags.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
   const child = spawn(process.execPath, [...nodeFlags, ...COMMANDS[kind]()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));

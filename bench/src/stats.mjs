@@ -1,5 +1,5 @@
 // Latency percentiles and the CPU/RSS bookkeeping every scenario reports the same way.
-import { cpuMicros, rssBytes } from './proc.mjs';
+import { cpuTimes, rssBytes } from './proc.mjs';
 
 export class LatencyRecorder {
   constructor(capacity) {
@@ -25,12 +25,21 @@ export class LatencyRecorder {
  */
 export function measureServer(pidOrPids) {
   const pids = Array.isArray(pidOrPids) ? pidOrPids : [pidOrPids];
-  const cpuMicrosAll = () => pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
-  const cpuStart = cpuMicrosAll();
+  const cpuAll = () =>
+    pids.reduce(
+      (sum, pid) => {
+        const { user, system } = cpuTimes(pid);
+        return { user: sum.user + user, system: sum.system + system };
+      },
+      { user: 0, system: 0 },
+    );
+  const cpuStart = cpuAll();
   const wallStart = performance.now();
   return {
     end(deliveries) {
-      const cpu = cpuMicrosAll() - cpuStart;
+      const cpuEnd = cpuAll();
+      const system = cpuEnd.system - cpuStart.system;
+      const cpu = cpuEnd.user - cpuStart.user + system;
       const seconds = (performance.now() - wallStart) / 1000;
       return {
         seconds: Math.round(seconds * 100) / 100,
@@ -38,6 +47,8 @@ export function measureServer(pidOrPids) {
         deliveriesPerSecond: Math.round(deliveries / seconds),
         serverCpuPercent: Math.round((cpu / 1e6 / seconds) * 1000) / 10,
         cpuMicrosPerDelivery: deliveries ? Math.round((cpu / deliveries) * 100) / 100 : NaN,
+        // Kernel time (mostly socket writes over loopback) as a share of the server's CPU.
+        kernelCpuPercent: cpu ? Math.round((system / cpu) * 100) : NaN,
         serverRssMB: Math.round(pids.reduce((sum, pid) => sum + rssBytes(pid), 0) / 1048576),
       };
     },

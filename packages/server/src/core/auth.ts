@@ -2,7 +2,6 @@
  * JWT verification (PROTOCOL.md §1 Authentication) and token extraction from an
  * upgrade request. Tokens are never logged: callers get a reason code, not the token.
  */
-import { webcrypto } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   createRemoteJWKSet,
@@ -11,10 +10,8 @@ import {
   errors as joseErrors,
   type JWTPayload,
   type JWTVerifyGetKey,
-  type JWSHeaderParameters,
 } from 'jose';
-
-type CryptoKey = webcrypto.CryptoKey;
+import { HmacJwtVerifier } from './hmac-jwt.js';
 import type { ResolvedJwtOptions } from './options.js';
 
 export interface AuthUser {
@@ -35,8 +32,12 @@ type Key = Parameters<typeof jwtVerify>[1] | JWTVerifyGetKey;
 
 export class TokenVerifier {
   private keyPromise: Promise<Key> | undefined;
+  /** HS* tokens are verified synchronously with node:crypto (see hmac-jwt.ts). */
+  private readonly hmac: HmacJwtVerifier | undefined;
 
-  constructor(private readonly options: Readonly<ResolvedJwtOptions>) {}
+  constructor(private readonly options: Readonly<ResolvedJwtOptions>) {
+    if (options.algorithms[0]!.startsWith('HS')) this.hmac = new HmacJwtVerifier(options.secret!, options);
+  }
 
   private key(): Promise<Key> {
     this.keyPromise ??= this.loadKey();
@@ -44,28 +45,25 @@ export class TokenVerifier {
   }
 
   private async loadKey(): Promise<Key> {
-    const { secret, publicKey, jwksUrl, algorithms } = this.options;
-    // WebCrypto keys imported once per algorithm: raw bytes or a KeyObject would be
-    // re-imported by jose on every verify, the largest cost of a connect.
-    if (algorithms[0]!.startsWith('HS')) {
-      const raw = Buffer.from(secret!, 'utf8');
-      const keys = new Map<string, CryptoKey>();
-      for (const alg of algorithms) {
-        const hash = `SHA-${alg.slice(2)}`;
-        keys.set(alg, await webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['verify']));
-      }
-      return (header: JWSHeaderParameters) => {
-        const key = header.alg === undefined ? undefined : keys.get(header.alg);
-        if (!key) throw new joseErrors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-        return key;
-      };
-    }
+    const { publicKey, jwksUrl, algorithms } = this.options;
     if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl));
     return importSPKI(publicKey!, algorithms[0]!);
   }
 
-  async verify(token: string | undefined): Promise<VerifyResult> {
+  /**
+   * The result without waiting when the key is at hand (HS*: always), else undefined
+   * and the caller uses `verify`. Keeps the handshake synchronous on the common path.
+   */
+  verifyNow(token: string | undefined): VerifyResult | undefined {
     if (!token) return { ok: false, reason: 'missing' };
+    if (!this.hmac) return undefined;
+    const result = this.hmac.verify(token);
+    return result.ok ? userFromPayload(result.payload) : result;
+  }
+
+  async verify(token: string | undefined): Promise<VerifyResult> {
+    const immediate = this.verifyNow(token);
+    if (immediate || !token) return immediate ?? { ok: false, reason: 'missing' };
     let payload: JWTPayload;
     try {
       const key = await this.key();
@@ -83,17 +81,22 @@ export class TokenVerifier {
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }
-    if (payload.token_type !== undefined && payload.token_type !== 'access') return { ok: false, reason: 'invalid' };
-    const rawId = payload.sub ?? (payload.user_id as unknown);
-    if ((typeof rawId !== 'string' && typeof rawId !== 'number') || rawId === '') return { ok: false, reason: 'invalid' };
-    const id = String(rawId);
-    const name = typeof payload.name === 'string' && payload.name ? payload.name : id;
-    return {
-      ok: true,
-      // Only what is used is kept: the payload would cost memory on every connection.
-      user: { id, name, isStaff: payload.is_staff === true, exp: payload.exp! },
-    };
+    return userFromPayload(payload);
   }
+}
+
+/** Checks the claims the server relies on and keeps only what a connection uses. */
+function userFromPayload(payload: JWTPayload): VerifyResult {
+  if (payload.token_type !== undefined && payload.token_type !== 'access') return { ok: false, reason: 'invalid' };
+  const rawId = payload.sub ?? (payload.user_id as unknown);
+  if ((typeof rawId !== 'string' && typeof rawId !== 'number') || rawId === '') return { ok: false, reason: 'invalid' };
+  const id = String(rawId);
+  const name = typeof payload.name === 'string' && payload.name ? payload.name : id;
+  return {
+    ok: true,
+    // Only what is used is kept: the payload would cost memory on every connection.
+    user: { id, name, isStaff: payload.is_staff === true, exp: payload.exp! },
+  };
 }
 
 const COOKIE_NAME = 'sb_access';

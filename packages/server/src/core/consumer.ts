@@ -19,6 +19,7 @@ import {
   type Schema,
 } from '@switchboard/protocol';
 import { Connection, ConnectionState, type ConnectionInit } from './connection.js';
+import { compactAdd, compactDelete, compactHas } from './compact-set.js';
 import { ClientError } from './errors.js';
 import { encodeMessage } from './frame.js';
 import { countMalformed, takeToken } from './limits.js';
@@ -101,12 +102,13 @@ export abstract class Consumer extends Connection {
   }
 
   async join(group: string): Promise<void> {
-    (this.groups ??= new Set()).add(group);
+    this.groups = compactAdd(this.groups, group);
     await this.host.layer.groupAdd(group, this);
   }
 
   async leave(group: string): Promise<void> {
-    if (!this.groups?.delete(group)) return;
+    if (!compactHas(this.groups, group)) return;
+    this.groups = compactDelete(this.groups, group);
     await this.host.layer.groupDiscard(group, this);
   }
 

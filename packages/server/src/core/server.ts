@@ -15,6 +15,7 @@ import { TokenVerifier, extractToken, type AuthUser, type VerifyResult } from '.
 import { ConnectionState, type Connection } from './connection.js';
 import type { Consumer } from './consumer.js';
 import { CONNECTIONS_TOPIC, type ConnectionListener, type ServerContext } from './context.js';
+import { compactValues } from './compact-set.js';
 import { CONTROL_GROUP, controlMember, encodeControl } from './control.js';
 import { ExpiryTracker } from './expiry.js';
 import { TolerantLayer } from './fanout.js';
@@ -32,23 +33,27 @@ import { Store } from '../store/store.js';
 import { setupHttp } from '../http/setup.js';
 import { SERVER_VERSION } from '../version.js';
 
-/** ws's WebSocket with a slot for its consumer, so listeners are shared functions, not closures. */
+/**
+ * ws's WebSocket with a slot for its consumer. ws reports events through `emit`; this
+ * class hands them straight to the consumer instead of registering listeners, so a
+ * connection carries no listener table and no closures (memory per idle connection).
+ * Listeners added by anyone else still run.
+ */
 class SwitchboardSocket extends WebSocket {
   consumer: Consumer | undefined;
-}
 
-function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  (this as SwitchboardSocket).consumer?.receive(data, isBinary);
-}
-
-function onSocketPong(this: WebSocket): void {
-  const consumer = (this as SwitchboardSocket).consumer;
-  if (consumer) consumer.lastSeenAt = Date.now();
-}
-
-function onSocketClose(this: WebSocket, code: number): void {
-  const consumer = (this as SwitchboardSocket).consumer;
-  if (consumer) (consumer.host as SwitchboardServer).trackClose(consumer, code);
+  override emit(event: string | symbol, first?: unknown, second?: unknown): boolean {
+    const consumer = this.consumer;
+    if (consumer !== undefined) {
+      if (event === 'message') consumer.receive(first as Buffer, second as boolean);
+      else if (event === 'pong') consumer.lastSeenAt = Date.now();
+      else if (event === 'close') (consumer.host as SwitchboardServer).trackClose(consumer, first as number);
+    }
+    // Socket errors (resets, protocol violations) are followed by 'close', where cleanup
+    // happens; without a listener EventEmitter would throw them.
+    if (event === 'error' && this.listenerCount('error') === 0) return false;
+    return super.emit(event, first, second);
+  }
 }
 
 function ignoreError(): void {
@@ -56,6 +61,7 @@ function ignoreError(): void {
 }
 
 const ANONYMOUS: AuthUser = Object.freeze({ id: 'anonymous', name: 'anonymous', isStaff: false, exp: 0 });
+const ANONYMOUS_RESULT: VerifyResult = Object.freeze({ ok: true, user: ANONYMOUS });
 
 export interface ServerDependencies {
   layer?: ChannelLayer;
@@ -212,15 +218,20 @@ export class SwitchboardServer implements ServerContext {
     const match = this.router.match(url.pathname);
     if (!match) return rejectUpgrade(socket, 404, 'No WebSocket endpoint at this path');
     const route = match.target;
-    const verification: Promise<VerifyResult> = route.anonymous
-      ? Promise.resolve({ ok: true, user: ANONYMOUS })
-      : this.verifier.verify(extractToken(request, url.searchParams));
-    verification.then((result) => {
+    const complete = (result: VerifyResult): void => {
       if (socket.destroyed) return;
+      // Corked so the 101 response leaves with the first frame (see Connection.holdHandshake).
+      socket.cork();
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         this.accept(ws as SwitchboardSocket, socket, route, match.params, result);
       });
-    }, (error: unknown) => {
+    };
+    if (route.anonymous) return complete(ANONYMOUS_RESULT);
+    const token = extractToken(request, url.searchParams);
+    // HS* tokens verify synchronously; public keys may need a JWKS fetch first.
+    const immediate = this.verifier.verifyNow(token);
+    if (immediate) return complete(immediate);
+    this.verifier.verify(token).then(complete, (error: unknown) => {
       this.logger.error({ err: error }, 'token verification failed unexpectedly');
       rejectUpgrade(socket, 500, 'Internal error');
     });
@@ -233,24 +244,25 @@ export class SwitchboardServer implements ServerContext {
     params: Record<string, string>,
     auth: VerifyResult,
   ): void {
-    ws.on('error', ignoreError);
+    // ws listens for socket errors now; ours only covered the handshake.
+    socket.removeListener('error', ignoreError);
     if (!auth.ok) {
       // Accept-then-close so browsers can read the code (a refused upgrade shows only 1006).
       const reason = auth.reason === 'expired' ? CloseReason.TokenExpired : CloseReason.AuthenticationFailed;
       this.stats.countClose(CloseCode.Unauthenticated);
       ws.close(CloseCode.Unauthenticated, reason);
+      socket.uncork();
       return;
     }
     if (this.shuttingDown) {
       ws.close(CloseCode.GoingAway, CloseReason.ServerShutdown);
+      socket.uncork();
       return;
     }
     const consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params });
+    consumer.holdHandshake();
     ws.consumer = consumer;
     ws.pause();
-    ws.on('message', onSocketMessage);
-    ws.on('pong', onSocketPong);
-    ws.once('close', onSocketClose);
     this.connections.add(consumer);
     this.stats.connectionsOpened++;
     consumer.opening = this.open(consumer, route).finally(() => {
@@ -293,7 +305,7 @@ export class SwitchboardServer implements ServerContext {
   /** Disconnect handlers still running; shutdown waits for them before closing the store. */
   private readonly closing = new Set<Promise<void>>();
 
-  /** @internal Called from the shared 'close' listener. */
+  /** @internal Called by SwitchboardSocket when its connection closed. */
   trackClose(consumer: Consumer, code: number): void {
     const done = this.onClosed(consumer, code).finally(() => this.closing.delete(done));
     this.closing.add(done);
@@ -313,7 +325,7 @@ export class SwitchboardServer implements ServerContext {
       this.logger.error({ err: error, route: consumer.route }, 'disconnect handler failed');
     }
     const cleanup: Promise<unknown>[] = [];
-    for (const group of consumer.groups ?? []) cleanup.push(this.layer.groupDiscard(group, consumer));
+    for (const group of compactValues(consumer.groups)) cleanup.push(this.layer.groupDiscard(group, consumer));
     consumer.groups = undefined;
     if (consumer.user !== ANONYMOUS) cleanup.push(this.presence.leave(CONNECTIONS_TOPIC, consumer.user.id, consumer.id));
     for (const result of await Promise.allSettled(cleanup)) {

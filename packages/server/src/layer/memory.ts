@@ -1,36 +1,38 @@
 /** In-process channel layer: one instance, no network. */
+import { compactAdd, compactDelete, compactSize, type CompactSet } from '../core/compact-set.js';
 import { userGroup, type ChannelLayer, type GroupSendOptions, type LayerMember, type LayerStatus } from './types.js';
 
 export class MemoryChannelLayer implements ChannelLayer {
-  private readonly groups = new Map<string, Set<LayerMember>>();
+  /** A lone member is stored without a Set: most groups are one user's one connection. */
+  private readonly groups = new Map<string, CompactSet<LayerMember>>();
 
   /** Synchronous core of groupAdd, shared with implementations that add a network hop. */
   addLocal(group: string, member: LayerMember): boolean {
-    let members = this.groups.get(group);
-    const created = members === undefined;
-    if (!members) {
-      members = new Set();
-      this.groups.set(group, members);
-    }
-    members.add(member);
-    return created;
+    const members = this.groups.get(group);
+    this.groups.set(group, compactAdd(members, member));
+    return members === undefined;
   }
 
   /** Returns true when the group became empty locally. */
   discardLocal(group: string, member: LayerMember): boolean {
     const members = this.groups.get(group);
-    if (!members) return false;
-    members.delete(member);
-    if (members.size === 0) {
+    if (members === undefined) return false;
+    const left = compactDelete(members, member);
+    if (left === undefined) {
       this.groups.delete(group);
       return true;
     }
+    if (left !== members) this.groups.set(group, left);
     return false;
   }
 
   deliverLocal(group: string, frame: Buffer, exceptId?: number, exceptUser?: string): void {
     const members = this.groups.get(group);
-    if (!members) return;
+    if (members === undefined) return;
+    if (!(members instanceof Set)) {
+      if (members.id !== exceptId && members.userId !== exceptUser) members.deliver(frame);
+      return;
+    }
     if (exceptId === undefined && exceptUser === undefined) {
       for (const member of members) member.deliver(frame);
       return;
@@ -57,7 +59,7 @@ export class MemoryChannelLayer implements ChannelLayer {
   }
 
   localMemberCount(group: string): number {
-    return this.groups.get(group)?.size ?? 0;
+    return compactSize(this.groups.get(group));
   }
 
   async status(): Promise<LayerStatus> {

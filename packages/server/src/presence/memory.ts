@@ -1,9 +1,10 @@
 /** Presence for a single instance. */
+import { compactAdd, compactDelete, compactHas, compactSize, type CompactSet } from '../core/compact-set.js';
 import type { DepartureListener, Presence, PresenceChange, PresenceMember } from './types.js';
 
 interface Entry {
   userName: string;
-  connections: Set<number>;
+  connections: CompactSet<number>;
 }
 
 interface Topic {
@@ -26,11 +27,11 @@ export class MemoryPresence implements Presence {
     let entry = state.users.get(member.userId);
     const changed = entry === undefined;
     if (!entry) {
-      entry = { userName: member.userName, connections: new Set() };
+      entry = { userName: member.userName, connections: undefined };
       state.users.set(member.userId, entry);
     }
-    if (!entry.connections.has(connectionId)) {
-      entry.connections.add(connectionId);
+    if (!compactHas(entry.connections, connectionId)) {
+      entry.connections = compactAdd(entry.connections, connectionId);
       state.connections++;
     }
     return changed ? CHANGED : UNCHANGED;
@@ -39,9 +40,10 @@ export class MemoryPresence implements Presence {
   async leave(topic: string, userId: string, connectionId: number): Promise<PresenceChange> {
     const state = this.topics.get(topic);
     const entry = state?.users.get(userId);
-    if (!state || !entry || !entry.connections.delete(connectionId)) return UNCHANGED;
+    if (!state || !entry || !compactHas(entry.connections, connectionId)) return UNCHANGED;
+    entry.connections = compactDelete(entry.connections, connectionId);
     state.connections--;
-    if (entry.connections.size > 0) return UNCHANGED;
+    if (entry.connections !== undefined) return UNCHANGED;
     state.users.delete(userId);
     if (state.users.size === 0) this.topics.delete(topic);
     return CHANGED;
@@ -72,7 +74,8 @@ export class MemoryPresence implements Presence {
   }
 
   async userConnectionCount(topic: string, userId: string): Promise<number> {
-    return this.topics.get(topic)?.users.get(userId)?.connections.size ?? 0;
+    const entry = this.topics.get(topic)?.users.get(userId);
+    return entry ? compactSize(entry.connections) : 0;
   }
 
   /** A single process has no dead instances: its listeners never fire. */
