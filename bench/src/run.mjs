@@ -30,7 +30,7 @@ const SCENARIOS = {
   saturation: (s) => fanoutSaturation(s, { subscribers, seconds }),
   rooms: (s) => manyRooms(s, { connections: quick ? 500 : 5000, seconds }),
   idle: (s) => idleMemory(s, { connections: quick ? 1000 : 10_000 }),
-  connect: (s) => connectRate(s, { connections: quick ? 1000 : 5000 }),
+  connect: (s) => connectRate(s, { connections: quick ? 1000 : 10_000 }),
   // Saturation across two instances on Redis: publisher on one, subscribers on the other.
   cluster: (s) => fanoutSaturation(s, { subscribers, seconds, ports: s.ports }),
 };

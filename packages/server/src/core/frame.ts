@@ -48,11 +48,24 @@ export function binaryFrame(payload: Uint8Array): Buffer {
   return frame;
 }
 
+let isoMillis = 0;
+let isoText = '';
+
+/** The current time in ISO 8601 UTC, formatted once per millisecond (bursts share it). */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMillis) {
+    isoMillis = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
 /** Serializes a server message, adding `timestamp` (ISO 8601 UTC) unless it has one. */
 export function serialize(message: { type: string; [key: string]: unknown }): string {
   const json = JSON.stringify(message);
   if (message.timestamp !== undefined) return json;
-  return `${json.slice(0, -1)},"timestamp":"${new Date().toISOString()}"}`;
+  return `${json.slice(0, -1)},"timestamp":"${isoNow()}"}`;
 }
 
 /** serialize + textFrame: the encoded form every send path uses. */
