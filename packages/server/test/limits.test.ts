@@ -160,6 +160,29 @@ describe('slow consumer', () => {
     expect(bytesReceived).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it('answers pings, and cuts a client that pings without reading the pongs with 4009', async () => {
+    const pinger = await connect('ping-reader');
+    const pong = new Promise<Buffer>((resolve) => pinger.ws.once('pong', resolve));
+    pinger.ws.ping('are you there');
+    expect((await pong).toString()).toBe('are you there');
+
+    pinger.ws.pause();
+    const payload = Buffer.alloc(125, 'p');
+    let pongBytes = 0;
+    pinger.ws.on('pong', (data: Buffer) => {
+      pongBytes += data.length;
+    });
+    // 32 MiB of pongs asked for; the server keeps at most 1 MiB beyond the kernel's buffers.
+    for (let sent = 0; sent < 32 * 1024 * 1024 && pinger.ws.readyState === WebSocket.OPEN; sent += payload.length * 256) {
+      for (let i = 0; i < 256; i++) pinger.ws.ping(payload);
+      await nextTurn();
+    }
+    pinger.ws.resume();
+    expect(await pinger.closed).toEqual({ code: 4009, reason: 'Slow consumer' });
+    expect(pongBytes).toBeGreaterThan(1024 * 1024);
+    expect(pongBytes).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('leaves a reading client alone under the same load', async () => {
     const reader = await connect('fast-reader');
     const frame = encodeMessage({ type: 'bulk', data: 'x'.repeat(16 * 1024) });

@@ -139,6 +139,20 @@ export class Connection implements LayerMember, BatchedWriter {
     }
   }
 
+  /**
+   * Answers a protocol-level ping. ws's own autoPong is off because it keeps a closure
+   * per connection; the pong is refused, like any frame, to a client that stops reading.
+   */
+  answerPing(data: Buffer): void {
+    if (!this.isOpen) return;
+    this.lastSeenAt = Date.now();
+    if (this.socket.writableLength + this.pendingBytes + data.length > this.host.options.maxBufferedBytes) {
+      this.cutSlowConsumer();
+      return;
+    }
+    this.ws.pong(data, false);
+  }
+
   private cutSlowConsumer(): void {
     // Drop what is queued: the point is to stop growing memory for this client.
     this.pending = undefined;

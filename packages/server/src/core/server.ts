@@ -47,6 +47,7 @@ class SwitchboardSocket extends WebSocket {
     if (consumer !== undefined) {
       if (event === 'message') consumer.receive(first as Buffer, second as boolean);
       else if (event === 'pong') consumer.lastSeenAt = Date.now();
+      else if (event === 'ping') consumer.answerPing(first as Buffer);
       else if (event === 'close') (consumer.host as SwitchboardServer).trackClose(consumer, first as number);
     }
     // Socket errors (resets, protocol violations) are followed by 'close', where cleanup
@@ -112,6 +113,8 @@ export class SwitchboardServer implements ServerContext {
       WebSocket: SwitchboardSocket,
       // Never echo an offered subprotocol: some clients smuggle tokens in it.
       handleProtocols: () => false,
+      // Pings are answered by Connection.answerPing: ws's autoPong keeps a closure per socket.
+      autoPong: false,
     });
     this.http = Fastify({
       loggerInstance: this.logger as FastifyBaseLogger,
