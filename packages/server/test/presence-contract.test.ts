@@ -285,12 +285,13 @@ describe('RedisPresence on a restarted redis-server', () => {
   });
   afterAll(() => server?.stop());
 
+  const connect = async (): Promise<RedisPresence> =>
+    new RedisPresence(await RedisConnection.connect({ url: server.url, reconnectMaxDelayMs: 200 }), {
+      prefix: PREFIX,
+      instanceTtlMs: TTL_MS,
+    });
+
   it('re-registers its connections by heartbeat after Redis lost everything', async () => {
-    const connect = async (): Promise<RedisPresence> =>
-      new RedisPresence(await RedisConnection.connect({ url: server.url, reconnectMaxDelayMs: 200 }), {
-        prefix: PREFIX,
-        instanceTtlMs: TTL_MS,
-      });
     const [holder, watcher] = [await connect(), await connect()];
     try {
       const t = topic();
@@ -306,6 +307,35 @@ describe('RedisPresence on a restarted redis-server', () => {
       expect(await watcher.filterPresent(t, ['bob', 'alice', 'zoe'])).toEqual(['bob', 'alice']);
       expect(await holder.leave(t, 'bob', 2)).toEqual({ changed: false });
       expect(await holder.leave(t, 'bob', 3)).toEqual({ changed: true });
+    } finally {
+      await Promise.all([holder.close(), watcher.close()]);
+    }
+  });
+
+  it('while Redis is down, answers from its own connections; the reconnect registers what changed', async () => {
+    const [holder, watcher] = [await connect(), await connect()];
+    try {
+      const t = topic();
+      await holder.join(t, member('alice'), 1);
+      expect(await watcher.members(t)).toEqual([member('alice')]);
+
+      await server.kill();
+      // Joins and leaves keep working, answered from the holder's own connections.
+      expect(await holder.join(t, member('bob'), 2)).toEqual({ changed: true });
+      expect(await holder.join(t, member('bob'), 3)).toEqual({ changed: false });
+      expect(await holder.leave(t, 'alice', 1)).toEqual({ changed: true });
+      expect(await holder.userCount(t)).toBe(1);
+      expect(await holder.connectionCount(t)).toBe(2);
+      expect(await holder.userConnectionCount(t, 'bob')).toBe(2);
+      expect(await holder.members(t)).toEqual([member('bob')]);
+      expect(await holder.filterPresent(t, ['alice', 'bob'])).toEqual(['bob']);
+      // The watcher has no connections on the topic: its own view is empty.
+      expect(await watcher.userCount(t)).toBe(0);
+
+      await server.start(); // no persistence: Redis comes back empty
+      await eventually(() => watcher.members(t), (members) => members.length === 1 && members[0]!.userId === 'bob', 'outage changes reconciled', TTL_MS + 5_000);
+      expect(await watcher.connectionCount(t)).toBe(2);
+      expect(await watcher.filterPresent(t, ['alice', 'bob'])).toEqual(['bob']);
     } finally {
       await Promise.all([holder.close(), watcher.close()]);
     }

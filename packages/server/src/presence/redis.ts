@@ -9,10 +9,19 @@
  * so it is true exactly for a user's first connection anywhere (join) and last (leave).
  * Users whose last connection vanished with an expired instance are reported once,
  * cluster-wide, to the onDeparted listeners of the live instance whose heartbeat popped them.
+ * While Redis (or a topic's cluster node) is unreachable, answers come from this
+ * instance's own connections (local-view.ts) and the reconnect reconciles.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RedisConnection } from '../layer/redis-connection.js';
+import {
+  localFilterPresent,
+  localMembers,
+  localUserConnectionCount,
+  localUserCount,
+  type LocalConnection,
+} from './local-view.js';
 import { DROP, JOIN, LEAVE, QUERY, RECONCILE, REFRESH } from './redis-scripts.js';
 import type { DepartureListener, Presence, PresenceChange, PresenceMember } from './types.js';
 
@@ -33,11 +42,6 @@ export interface RedisPresenceCloseOptions {
    * counting them after `instanceTtlMs`. By default close removes them at once.
    */
   keepEntries?: boolean;
-}
-
-interface LocalConnection {
-  userId: string;
-  userName: string;
 }
 
 const CHANGED: PresenceChange = Object.freeze({ changed: true });
@@ -69,6 +73,8 @@ export class RedisPresence implements Presence {
   private reconcileDue = false;
   private closed = false;
   private heartbeatFailures = 0;
+  /** The local-answers warning was logged since Redis was last ready. */
+  private localAnswersLogged = false;
   private readonly departureListeners = new Set<DepartureListener>();
 
   constructor(
@@ -91,6 +97,7 @@ export class RedisPresence implements Presence {
     this.timer.unref();
     connection.onReady(() => {
       this.reconcileDue = true;
+      this.localAnswersLogged = false;
       void this.heartbeat();
     });
   }
@@ -107,6 +114,10 @@ export class RedisPresence implements Presence {
     const entry = { userId: member.userId, userName: member.userName };
     const previous = local.get(conn);
     local.set(conn, entry);
+    // During an outage the entry stays local only; the reconcile after the reconnect registers it.
+    const firstHere = (): PresenceChange =>
+      localUserConnectionCount(this.topics.get(topic), member.userId, conn) === 0 ? CHANGED : UNCHANGED;
+    if (this.connection.unreachable && !this.closed) return this.answerLocally(firstHere);
     let changed: number;
     let missing: number;
     try {
@@ -114,6 +125,7 @@ export class RedisPresence implements Presence {
         this.registrationId, this.ttlArg, this.keepMs, conn, member.userId, member.userName,
       ]);
     } catch (error) {
+      if (this.lostRedis() && local.get(conn) === entry) return this.answerLocally(firstHere);
       if (local.get(conn) === entry) {
         if (previous) local.set(conn, previous);
         else local.delete(conn);
@@ -133,39 +145,83 @@ export class RedisPresence implements Presence {
       local.delete(conn);
       if (local.size === 0) this.topics.delete(topic);
     }
-    const changed = await this.run<number>(LEAVE, topic, [this.registrationId, conn, userId]);
-    return changed === 1 ? CHANGED : UNCHANGED;
+    return this.orLocal(
+      async () => ((await this.run<number>(LEAVE, topic, [this.registrationId, conn, userId])) === 1 ? CHANGED : UNCHANGED),
+      () => (localUserConnectionCount(this.topics.get(topic), userId) === 0 ? CHANGED : UNCHANGED),
+    );
   }
 
-  async members(topic: string, limit = Infinity): Promise<PresenceMember[]> {
-    const flat = await this.run<string[]>(QUERY, topic, ['members', Number.isFinite(limit) ? String(Math.max(0, Math.floor(limit))) : '-1']);
-    const result: PresenceMember[] = [];
-    for (let i = 0; i + 1 < flat.length && result.length < limit; i += 2) {
-      result.push({ userId: String(flat[i]), userName: String(flat[i + 1]) });
+  members(topic: string, limit = Infinity): Promise<PresenceMember[]> {
+    return this.orLocal(async () => {
+      const flat = await this.run<string[]>(QUERY, topic, ['members', Number.isFinite(limit) ? String(Math.max(0, Math.floor(limit))) : '-1']);
+      const result: PresenceMember[] = [];
+      for (let i = 0; i + 1 < flat.length && result.length < limit; i += 2) {
+        result.push({ userId: String(flat[i]), userName: String(flat[i + 1]) });
+      }
+      return result;
+    }, () => localMembers(this.topics.get(topic), limit));
+  }
+
+  userCount(topic: string): Promise<number> {
+    return this.orLocal(
+      async () => Number(await this.run<number>(QUERY, topic, ['users'])),
+      () => localUserCount(this.topics.get(topic)),
+    );
+  }
+
+  connectionCount(topic: string): Promise<number> {
+    return this.orLocal(
+      async () => Number(await this.run<number>(QUERY, topic, ['connections'])),
+      () => this.topics.get(topic)?.size ?? 0,
+    );
+  }
+
+  filterPresent(topic: string, userIds: readonly string[]): Promise<string[]> {
+    return this.orLocal(async () => {
+      const present: string[] = [];
+      for (let start = 0; start < userIds.length; start += FILTER_BATCH) {
+        const ids = userIds.slice(start, start + FILTER_BATCH);
+        const counts = await this.run<(string | null)[]>(QUERY, topic, ['filter', ...ids]);
+        for (let i = 0; i < ids.length; i++) if (counts[i] !== null && counts[i] !== undefined) present.push(ids[i]!);
+      }
+      return present;
+    }, () => localFilterPresent(this.topics.get(topic), userIds));
+  }
+
+  userConnectionCount(topic: string, userId: string): Promise<number> {
+    return this.orLocal(
+      async () => Number(await this.run<number>(QUERY, topic, ['user', userId])),
+      () => localUserConnectionCount(this.topics.get(topic), userId),
+    );
+  }
+
+  /**
+   * Asks Redis; while it (or the topic's cluster node) is unreachable, answers from this
+   * instance's connections instead, so connects and joins keep working in an outage.
+   */
+  private async orLocal<T>(query: () => Promise<T>, local: () => T): Promise<T> {
+    if (this.connection.unreachable && !this.closed) return this.answerLocally(local);
+    try {
+      return await query();
+    } catch (error) {
+      if (this.lostRedis()) return this.answerLocally(local);
+      throw error;
     }
-    return result;
   }
 
-  async userCount(topic: string): Promise<number> {
-    return Number(await this.run<number>(QUERY, topic, ['users']));
+  /** A failed call is an outage (not a script or argument error) when Redis is not fully connected. */
+  private lostRedis(): boolean {
+    return !this.closed && !this.connection.connected;
   }
 
-  async connectionCount(topic: string): Promise<number> {
-    return Number(await this.run<number>(QUERY, topic, ['connections']));
-  }
-
-  async filterPresent(topic: string, userIds: readonly string[]): Promise<string[]> {
-    const present: string[] = [];
-    for (let start = 0; start < userIds.length; start += FILTER_BATCH) {
-      const ids = userIds.slice(start, start + FILTER_BATCH);
-      const counts = await this.run<(string | null)[]>(QUERY, topic, ['filter', ...ids]);
-      for (let i = 0; i < ids.length; i++) if (counts[i] !== null && counts[i] !== undefined) present.push(ids[i]!);
+  private answerLocally<T>(local: () => T): T {
+    // Whatever changed meanwhile is written back by the reconcile after the reconnect.
+    this.reconcileDue = true;
+    if (!this.localAnswersLogged) {
+      this.localAnswersLogged = true;
+      this.logger.warn("Redis unreachable: presence answers from this instance's connections until it is back");
     }
-    return present;
-  }
-
-  async userConnectionCount(topic: string, userId: string): Promise<number> {
-    return Number(await this.run<number>(QUERY, topic, ['user', userId]));
+    return local();
   }
 
   onDeparted(listener: DepartureListener): () => void {
