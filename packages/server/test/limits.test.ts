@@ -5,6 +5,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinApps } from '../src/apps/index.js';
+import type { App } from '../src/core/app.js';
+import type { ConnectionInit } from '../src/core/connection.js';
+import { Consumer } from '../src/core/consumer.js';
 import { EXCESS_GAP_MS, countMalformed, takeToken } from '../src/core/limits.js';
 import { encodeMessage } from '../src/core/frame.js';
 import { userGroup } from '../src/layer/types.js';
@@ -198,6 +202,26 @@ describe('slow consumer', () => {
 });
 
 describe('handshake checks', () => {
+  it('closes 1011 when an endpoint fails to build its consumer, and keeps serving', async () => {
+    class BrokenConsumer extends Consumer {
+      constructor(init: ConnectionInit) {
+        super(init);
+        throw new Error('broken on purpose');
+      }
+    }
+    const broken: App = { name: 'broken', routes: [{ path: '/ws/broken/', consumer: BrokenConsumer }] };
+    const withBroken = await startServer({}, { apps: [...builtinApps(), broken] });
+    try {
+      const token = await withBroken.token('broken');
+      expect(await closeOf(withBroken.wsUrl('/ws/broken/', token))).toEqual({ code: 1011, reason: 'Internal error' });
+      const healthy = await TestClient.connect(withBroken.wsUrl('/api/v1/ws', token));
+      expect(await healthy.next('system')).toMatchObject({ user_id: 'broken' });
+      await healthy.close();
+    } finally {
+      await withBroken.stop();
+    }
+  });
+
   it('refuses a foreign Origin with HTTP 403 and allows localhost and its own host', async () => {
     const token = await server.token('origin');
     const url = server.wsUrl('/api/v1/ws', token);

@@ -262,7 +262,17 @@ export class SwitchboardServer implements ServerContext {
       socket.uncork();
       return;
     }
-    const consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params });
+    let consumer: Consumer;
+    try {
+      consumer = new route.consumer({ ws, socket, user: auth.user, host: this, route: route.path, params });
+    } catch (error) {
+      // An app's constructor bug must neither crash the server nor leave the 101 corked.
+      this.logger.error({ err: error, route: route.path }, 'consumer constructor failed');
+      this.stats.countClose(CloseCode.InternalError);
+      ws.close(CloseCode.InternalError, CloseReason.InternalError);
+      socket.uncork();
+      return;
+    }
     consumer.holdHandshake();
     ws.consumer = consumer;
     ws.pause();
