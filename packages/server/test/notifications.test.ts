@@ -5,6 +5,7 @@
  * broadcasts, ownership, auth, and input validation.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationService } from '../src/apps/notifications/service.js';
 import { uniqueName } from './support/accounts.js';
@@ -96,9 +97,22 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     const roomsSocket = await TestClient.connect(server.wsUrl('/api/v1/ws', await server.token(alice)));
     await roomsSocket.next('system');
 
+    // A slow database: the insert starts 150 ms late. Pushing before the insert would
+    // reach the tab first, and the inbox read right after the push would miss the row.
+    const repository = server.server.store.notifications;
+    const insert = repository.create;
+    repository.create = async (...args) => {
+      await sleep(150);
+      return insert.apply(repository, args);
+    };
     const pushed = tab1.next('notification');
     const creating = create(alice, { notification_type: 'mention', title: 'Mentioned', message: '@alice look' });
-    const notification = (await pushed).data;
+    let notification: Message['data'];
+    try {
+      notification = (await pushed).data;
+    } finally {
+      repository.create = insert;
+    }
     // Persisted before the push: the inbox already returns it when the push arrives.
     const inbox = await request(server, 'GET', '/api/notifications', { token: await server.token(alice) });
     expect(inbox.status).toBe(200);
