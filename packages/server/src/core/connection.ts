@@ -85,20 +85,25 @@ export class Connection implements LayerMember, BatchedWriter {
   /** Queues a complete frame; written with everything else queued this turn. */
   deliver(frame: Buffer): void {
     if (!this.isOpen) return;
-    const buffered = this.pendingBytes + frame.length;
-    if (this.socket.writableLength + buffered > this.host.options.maxBufferedBytes) {
+    if (this.overflows(frame.length)) {
       this.cutSlowConsumer();
       return;
     }
     if (this.pending === undefined) {
       this.pending = frame;
-      scheduleFlush(this);
+      // holdHandshake already scheduled this turn's flush.
+      if (!this.handshakeHeld) scheduleFlush(this);
     } else if (Array.isArray(this.pending)) {
       this.pending.push(frame);
     } else {
       this.pending = [this.pending, frame];
     }
-    this.pendingBytes = buffered;
+    this.pendingBytes += frame.length;
+  }
+
+  /** Whether `bytes` more would pass the send-buffer limit (socket plus this turn's queue). */
+  private overflows(bytes: number): boolean {
+    return this.socket.writableLength + this.pendingBytes + bytes > this.host.options.maxBufferedBytes;
   }
 
   /**
@@ -146,7 +151,7 @@ export class Connection implements LayerMember, BatchedWriter {
   answerPing(data: Buffer): void {
     if (!this.isOpen) return;
     this.lastSeenAt = Date.now();
-    if (this.socket.writableLength + this.pendingBytes + data.length > this.host.options.maxBufferedBytes) {
+    if (this.overflows(data.length)) {
       this.cutSlowConsumer();
       return;
     }

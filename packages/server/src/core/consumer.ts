@@ -255,7 +255,15 @@ export abstract class Consumer extends Connection {
   /** Replies with an error and counts it towards the malformed limit (close 4002). */
   protected malformed(code: ErrorCode, message: string, ref?: string): void {
     this.sendError(code, message, ref);
-    if (errorCodeInfo(code).malformed && countMalformed(this, this.host.options, Date.now())) {
+    if (errorCodeInfo(code).malformed) this.noteMalformed();
+  }
+
+  /**
+   * Counts a malformed message without replying (binary protocols have no error frame)
+   * and closes with 4002 once over the limit.
+   */
+  protected noteMalformed(): void {
+    if (countMalformed(this, this.host.options, Date.now())) {
       this.close(CloseCode.MalformedMessages, CloseReason.TooManyMalformed);
     }
   }

@@ -30,6 +30,7 @@ export interface ServerContext {
   readonly options: ResolvedOptions;
   readonly stats: ServerStats;
   readonly logger: Logger;
+  /** Tolerant: groupSend and sendToUser never reject (a failed cross-instance hop is logged; see fanout.ts). */
   readonly layer: ChannelLayer;
   readonly presence: Presence;
   readonly store: Store;
@@ -39,8 +40,6 @@ export interface ServerContext {
   connectionCount(): number;
   /** Re-files a connection under its (new) token expiry after `refresh_token`. */
   rescheduleExpiry(connection: Connection): void;
-  /** Bookkeeping once a connection is fully closed. */
-  connectionClosed(connection: Connection): void;
   /**
    * Observes connections once open (after onConnect) and once closed. Listeners run
    * synchronously on the connect path: keep them O(1) and defer any I/O.

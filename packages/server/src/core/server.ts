@@ -166,10 +166,6 @@ export class SwitchboardServer implements ServerContext {
     this.expiry.reschedule(connection);
   }
 
-  connectionClosed(connection: Connection): void {
-    this.expiry.remove(connection);
-  }
-
   onConnectionEvent(kind: 'open' | 'close', listener: ConnectionListener): () => void {
     this.listeners[kind].add(listener);
     return () => this.listeners[kind].delete(listener);
@@ -328,7 +324,7 @@ export class SwitchboardServer implements ServerContext {
     consumer.state = ConnectionState.Closed;
     this.connections.delete(consumer);
     if (this.connections.size === 0) this.drained?.();
-    this.connectionClosed(consumer);
+    this.expiry.remove(consumer);
     // Let a connect in progress settle first, so onDisconnect sees everything it set up.
     await consumer.opening;
     if (consumer.announced) this.emitConnectionEvent('close', consumer, code);

@@ -58,9 +58,4 @@ export class EventBus<Events extends object = DomainEvents> {
       if (result.status === 'rejected') this.logger.error({ err: result.reason, event: String(type) }, 'event handler failed');
     }
   }
-
-  /** Handlers registered for `type` (for diagnostics). */
-  handlerCount(type: keyof Events): number {
-    return this.handlers.get(type)?.size ?? 0;
-  }
 }

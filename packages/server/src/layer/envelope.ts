@@ -3,26 +3,24 @@
  * already-encoded WebSocket frame, which receivers deliver verbatim (no re-encoding).
  *
  *   offset 0  u8      version (1)
- *          1  u8      flags: bit 0 = except-connection present, bit 1 = except-user present
+ *          1  u8      flags: bit 0 reserved (an origin-local connection id, never sent
+ *                     now; skipped when present), bit 1 = except-user present
  *          2  u8      origin instance id length N (1..255), then N bytes UTF-8
- *   [bit 0]   f64 BE  except connection id (process-unique on the origin only)
+ *   [bit 0]   f64 BE  ignored
  *   [bit 1]   u16 BE  except user id length M, then M bytes UTF-8
  *   rest              the frame
+ *
+ * Receivers only need the frame and the excepted user: the origin is compared as bytes
+ * (isFromOrigin) and never decoded, so a cross-instance message allocates no strings
+ * unless it excepts a user.
  */
 
 export const ENVELOPE_VERSION = 1;
-const FLAG_EXCEPT_CONNECTION = 1;
+const FLAG_RESERVED_CONNECTION = 1;
 const FLAG_EXCEPT_USER = 2;
 
-export interface EnvelopeHeader {
-  /** Instance that published it; it already delivered to its own members. */
-  origin: string;
-  /** Only meaningful on the origin instance, where connection ids come from. */
-  exceptConnection?: number;
+export interface Envelope {
   exceptUser?: string;
-}
-
-export interface Envelope extends EnvelopeHeader {
   /** A view into the message buffer, not a copy. */
   frame: Buffer;
 }
@@ -37,25 +35,15 @@ export function encodeOrigin(origin: string): Buffer {
   return bytes;
 }
 
-export function encodeEnvelope(origin: Buffer, frame: Buffer, exceptConnection?: number, exceptUser?: string): Buffer {
+export function encodeEnvelope(origin: Buffer, frame: Buffer, exceptUser?: string): Buffer {
   const user = exceptUser === undefined ? undefined : Buffer.from(exceptUser, 'utf8');
   if (user && user.length > 0xffff) throw new RangeError('exceptUser is longer than 65535 bytes');
-  let flags = 0;
-  let size = 3 + origin.length + frame.length;
-  if (exceptConnection !== undefined) {
-    flags |= FLAG_EXCEPT_CONNECTION;
-    size += 8;
-  }
-  if (user) {
-    flags |= FLAG_EXCEPT_USER;
-    size += 2 + user.length;
-  }
+  const size = 3 + origin.length + (user ? 2 + user.length : 0) + frame.length;
   const out = Buffer.allocUnsafe(size);
   out[0] = ENVELOPE_VERSION;
-  out[1] = flags;
+  out[1] = user ? FLAG_EXCEPT_USER : 0;
   out[2] = origin.length;
   let offset = 3 + origin.copy(out, 3);
-  if (exceptConnection !== undefined) offset = out.writeDoubleBE(exceptConnection, offset);
   if (user) {
     offset = out.writeUInt16BE(user.length, offset);
     offset += user.copy(out, offset);
@@ -79,20 +67,19 @@ export function decodeEnvelope(message: Buffer): Envelope {
   const originLength = message[2]!;
   let offset = 3 + originLength;
   if (originLength === 0 || offset > message.length) throw new MalformedEnvelopeError('truncated origin');
-  const envelope: Envelope = { origin: message.toString('utf8', 3, offset), frame: message };
-  if (flags & FLAG_EXCEPT_CONNECTION) {
-    if (offset + 8 > message.length) throw new MalformedEnvelopeError('truncated except connection');
-    envelope.exceptConnection = message.readDoubleBE(offset);
+  if (flags & FLAG_RESERVED_CONNECTION) {
+    if (offset + 8 > message.length) throw new MalformedEnvelopeError('truncated reserved field');
     offset += 8;
   }
+  let exceptUser: string | undefined;
   if (flags & FLAG_EXCEPT_USER) {
     if (offset + 2 > message.length) throw new MalformedEnvelopeError('truncated except user');
     const length = message.readUInt16BE(offset);
     offset += 2;
     if (offset + length > message.length) throw new MalformedEnvelopeError('truncated except user');
-    envelope.exceptUser = message.toString('utf8', offset, offset + length);
+    exceptUser = message.toString('utf8', offset, offset + length);
     offset += length;
   }
-  envelope.frame = message.subarray(offset);
-  return envelope;
+  const frame = message.subarray(offset);
+  return exceptUser === undefined ? { frame } : { exceptUser, frame };
 }

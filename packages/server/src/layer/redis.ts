@@ -58,6 +58,8 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly origin: Buffer;
   private readonly groupPrefix: string;
   private readonly probeChannel: string;
+  /** The same name as bytes: channel names arrive as Buffers, compared without decoding. */
+  private readonly probeChannelBytes: Buffer;
   private readonly probeTimeoutMs: number;
   private readonly subscriptions: ChannelSubscriptions;
   private readonly logger: Logger;
@@ -65,7 +67,6 @@ export class RedisChannelLayer implements ChannelLayer {
   private readonly probes = new Map<string, () => void>();
   private probing: Promise<boolean> | undefined;
   private closed = false;
-  private publishErrorLoggedAt = 0;
   private readonly counters = { published: 0, publishFailures: 0, received: 0, malformed: 0 };
 
   /** Creates the layer and subscribes its probe channel. The layer retains `connection`. */
@@ -84,6 +85,7 @@ export class RedisChannelLayer implements ChannelLayer {
     const prefix = options.prefix ?? 'sb:';
     this.groupPrefix = groupChannel(prefix, '');
     this.probeChannel = `${prefix}probe:${this.instanceId}`;
+    this.probeChannelBytes = Buffer.from(this.probeChannel, 'utf8');
     this.probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
     this.logger = connection.logger.child({ component: 'redis-layer' });
     this.subscriptions = new ChannelSubscriptions(
@@ -112,10 +114,10 @@ export class RedisChannelLayer implements ChannelLayer {
   }
 
   async groupSend(group: string, frame: Buffer, options?: GroupSendOptions): Promise<void> {
-    const exceptConnection = options?.except?.id;
     const exceptUser = options?.exceptUser;
-    this.local.deliverLocal(group, frame, exceptConnection, exceptUser);
-    await this.publish(group, encodeEnvelope(this.origin, frame, exceptConnection, exceptUser));
+    this.local.deliverLocal(group, frame, options?.except?.id, exceptUser);
+    // A connection id means nothing on other instances: only the excepted user travels.
+    await this.publish(group, encodeEnvelope(this.origin, frame, exceptUser));
   }
 
   sendToUser(userId: string, frame: Buffer): Promise<void> {
@@ -165,13 +167,9 @@ export class RedisChannelLayer implements ChannelLayer {
       await this.connection.publish(this.groupPrefix + group, payload);
       this.counters.published++;
     } catch (error) {
+      // Counted and rethrown; the caller decides how to report it (the server's
+      // TolerantLayer logs it at most once a second).
       this.counters.publishFailures++;
-      // Every failure is counted and rethrown; the log says so at most once a second.
-      const now = Date.now();
-      if (now - this.publishErrorLoggedAt >= 1_000) {
-        this.publishErrorLoggedAt = now;
-        this.logger.error({ err: error, group, failures: this.counters.publishFailures }, 'redis publish failed');
-      }
       throw new LayerPublishError(group, { cause: error });
     }
   }
@@ -179,7 +177,7 @@ export class RedisChannelLayer implements ChannelLayer {
   private onMessage(message: Buffer, channel: Buffer): void {
     if (isFromOrigin(message, this.origin)) {
       // Our own echo: local members were served at send time. Probes come back here too.
-      if (message.length > 0 && channel.length === this.probeChannel.length) this.onProbe(channel, message);
+      if (channel.equals(this.probeChannelBytes)) this.onProbe(message);
       return;
     }
     let envelope;
@@ -193,12 +191,10 @@ export class RedisChannelLayer implements ChannelLayer {
     const name = channel.toString('utf8');
     if (!name.startsWith(this.groupPrefix)) return;
     this.counters.received++;
-    // A connection id from another instance means nothing here: only exceptUser applies.
     this.local.deliverLocal(name.slice(this.groupPrefix.length), envelope.frame, undefined, envelope.exceptUser);
   }
 
-  private onProbe(channel: Buffer, message: Buffer): void {
-    if (channel.toString('utf8') !== this.probeChannel) return;
+  private onProbe(message: Buffer): void {
     const token = decodeEnvelope(message).frame.toString('hex');
     this.probes.get(token)?.();
   }

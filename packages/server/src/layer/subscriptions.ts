@@ -56,10 +56,6 @@ export class ChannelSubscriptions {
     }
   }
 
-  isSubscribed(channel: string): boolean {
-    return this.entries.get(channel)?.state === 'subscribed';
-  }
-
   /** Channels subscribed or being changed. */
   get size(): number {
     return this.entries.size;

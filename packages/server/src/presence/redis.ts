@@ -229,11 +229,6 @@ export class RedisPresence implements Presence {
     return () => this.departureListeners.delete(listener);
   }
 
-  /** Heartbeats that failed since start (each failure is also logged). */
-  get failedHeartbeats(): number {
-    return this.heartbeatFailures;
-  }
-
   async close(options: RedisPresenceCloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
