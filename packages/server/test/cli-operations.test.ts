@@ -1,12 +1,12 @@
 /**
  * The operations commands as real processes: `seed-demo` (twice, idempotent), and
  * `monitor` / `cleanup` against a live `serve` process with real sockets, on SQLite and
- * PostgreSQL; crash recovery after a SIGKILL.
+ * PostgreSQL; crash recovery after a SIGKILL; `cleanup` purging expired revoked tokens.
  */
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinApps } from '../src/apps/index.js';
 import { ConnectionRecordRepository } from '../src/store/connections.js';
 import { Store } from '../src/store/store.js';
 import { killAll, removeTempDirs, runCli, spawnCli, startServe, tempDir, type CliResult, type ServeProcess } from './support/cli.js';
@@ -19,8 +19,6 @@ import { TEST_SECRET, signTestToken } from './support/server.js';
 const ROOMS = '/api/v1/ws';
 /** Each test starts several Node processes; generous on a loaded two-core machine. */
 const PROCESSES = { timeout: 90_000 };
-/** `serve` records connections only when apps/index.ts registers the operations app. */
-const OPERATIONS_REGISTERED = builtinApps().some((app) => app.name === 'operations');
 /** How long a `serve` process may take to write connection records (batched) on a loaded machine. */
 const RECORDS_MS = 15_000;
 
@@ -102,8 +100,13 @@ describe.each(DIALECTS)('seed-demo on %s', PROCESSES, (dialect) => {
     ]) {
       expect(first).toContain(`${line}\n`);
     }
-    // Optional features: seeded where this build has their tables, else skipped with the reason.
-    for (const feature of ['blog', 'projects', 'conversations']) expect(first).toMatch(new RegExp(`^${feature}: (created|skipped) \\(`, 'm'));
+    for (const line of [
+      'blog: created (2 posts, 1 comment, 1 like)',
+      'projects: created (1 project, 3 members, 3 tickets, 1 comment)',
+      'conversations: created (1 conversation, 3 messages)',
+    ]) {
+      expect(first).toContain(`${line}\n`);
+    }
     const afterFirst = await rowCounts(env.store);
 
     const second = await ok(env, ['seed-demo']);
@@ -111,10 +114,7 @@ describe.each(DIALECTS)('seed-demo on %s', PROCESSES, (dialect) => {
     expect(second).toContain('workspace "Demo workspace": exists\n');
     expect(second).toContain('messages: 0 created, 8 already present\n');
     expect(second).toContain('notifications: 0 created, 4 already present\n');
-    for (const feature of ['blog', 'projects', 'conversations']) {
-      const created = first.match(new RegExp(`^${feature}: created`, 'm'));
-      expect(second).toMatch(new RegExp(`^${feature}: ${created ? 'exists' : 'skipped'}`, 'm'));
-    }
+    for (const feature of ['blog', 'projects', 'conversations']) expect(second).toContain(`${feature}: exists\n`);
     expect(await rowCounts(env.store)).toEqual(afterFirst);
 
     // The data is usable: passwords work, admin is staff, the private channel is private.
@@ -136,10 +136,13 @@ describe.each(DIALECTS)('seed-demo on %s', PROCESSES, (dialect) => {
       [4, 'Messages are stored before they are broadcast, so a reconnect catches up.'],
     ]);
     expect(await env.store.notifications.unreadCount(bob.id)).toBe(2);
+    // The approved demo comment looks like one BlogRepository.createComment stores approved.
+    const comment = await env.store.db.selectFrom('blog_comments').select(['approved', 'approved_at', 'created_at']).executeTakeFirstOrThrow();
+    expect(comment).toMatchObject({ approved: 1, approved_at: comment.created_at });
   });
 });
 
-describe.skipIf(!OPERATIONS_REGISTERED).each(DIALECTS)('monitor and cleanup against serve on %s', PROCESSES, (dialect) => {
+describe.each(DIALECTS)('monitor and cleanup against serve on %s', PROCESSES, (dialect) => {
   it('monitor prints the live connections; cleanup deletes closed records and keeps open ones', async () => {
     const env = await setup(dialect, { INSTANCE_ID: 'cli-node' });
     const server = await serve(env);
@@ -186,9 +189,16 @@ describe.skipIf(!OPERATIONS_REGISTERED).each(DIALECTS)('monitor and cleanup agai
       instance: { instance_id: 'cli-node', connections: 3 },
     });
 
-    expect(await ok(env, ['cleanup', '--hours', '24'])).toBe('deleted 0 connection records closed more than 24 hours ago\n');
-    expect(await ok(env, ['cleanup', '--hours', '0'])).toBe('deleted 1 connection records closed more than 0 hours ago\n');
-    expect(JSON.parse(await ok(env, ['cleanup', '--hours', '0', '--json']))).toEqual({ deleted: 0, hours: 0, closed_dead: 0, removed_instances: 0 });
+    const noTokens = 'deleted 0 expired revoked refresh tokens\n';
+    expect(await ok(env, ['cleanup', '--hours', '24'])).toBe(`deleted 0 connection records closed more than 24 hours ago\n${noTokens}`);
+    expect(await ok(env, ['cleanup', '--hours', '0'])).toBe(`deleted 1 connection records closed more than 0 hours ago\n${noTokens}`);
+    expect(JSON.parse(await ok(env, ['cleanup', '--hours', '0', '--json']))).toEqual({
+      deleted: 0,
+      hours: 0,
+      closed_dead: 0,
+      removed_instances: 0,
+      expired_revoked_tokens: 0,
+    });
     const live = await records.liveSummary(new Date(Date.now() - 60_000).toISOString());
     expect(live.connections).toBe(3);
   });
@@ -239,6 +249,23 @@ describe.skipIf(!OPERATIONS_REGISTERED).each(DIALECTS)('monitor and cleanup agai
     const result = await run(env, ['monitor', '--url', server.httpUrl], { JWT_SECRET: 'another-secret-that-is-also-32-bytes-or-more' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("rejected the monitor's staff token");
+  });
+});
+
+describe.each(DIALECTS)('cleanup of revoked refresh tokens on %s', PROCESSES, (dialect) => {
+  it('deletes the rows of expired tokens and keeps the ones still valid', async () => {
+    const env = await setup(dialect);
+    await env.store.migrate();
+    const now = Math.floor(Date.now() / 1000);
+    const [expired, valid] = [randomUUID(), randomUUID()];
+    await env.store.revokedTokens.revoke(expired, 'user-1', now - 60);
+    await env.store.revokedTokens.revoke(valid, 'user-1', now + 3600);
+    const revoked = () => env.store.db.selectFrom('revoked_tokens').select('jti').execute();
+
+    expect(JSON.parse(await ok(env, ['cleanup', '--json']))).toMatchObject({ expired_revoked_tokens: 1 });
+    expect(await revoked()).toEqual([{ jti: valid }]);
+    expect(await ok(env, ['cleanup'])).toContain('\ndeleted 0 expired revoked refresh tokens\n');
+    expect(await revoked()).toEqual([{ jti: valid }]);
   });
 });
 

@@ -217,6 +217,16 @@ describe.each(DIALECTS)('auth API on %s', (dialect) => {
     expect((await post(server, '/api/auth/refresh', { refresh: rotated.body.refresh })).status).toBe(200);
   });
 
+  it('logout authenticates before it validates the body: anonymous gets 401, never 400', async () => {
+    const account = await registerAndLogin(server, 'logout_invalid');
+    const tooLong = { refresh: 'x'.repeat(4097) };
+    expectError(await post(server, '/api/auth/logout', tooLong), 401, 'unauthenticated');
+    expectError(await post(server, '/api/auth/logout', '{"refresh": '), 401, 'unauthenticated');
+    // The same bodies are invalid for a signed-in caller.
+    expectError(await post(server, '/api/auth/logout', tooLong, account.access), 400, 'invalid_payload');
+    expectError(await post(server, '/api/auth/logout', '{"refresh": ', account.access), 400, 'invalid_payload');
+  });
+
   it("logout does not revoke another user's refresh token", async () => {
     const alice = await registerAndLogin(server, 'logout_own');
     const bob = await registerAndLogin(server, 'logout_victim');
@@ -265,6 +275,14 @@ describe('operational endpoints', () => {
     }
     expect(paths['/api/users/me']).toHaveProperty('get');
     expect(paths['/api/auth/register'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'password']);
+    // Every status the auth routes answer is documented (403: a server that only verifies an external issuer).
+    for (const [path, statuses] of [
+      ['/api/auth/token', ['200', '400', '401', '403']],
+      ['/api/auth/refresh', ['200', '400', '401', '403']],
+      ['/api/auth/logout', ['200', '400', '401']],
+    ] as const) {
+      expect(Object.keys(paths[path].post.responses).sort(), path).toEqual(statuses);
+    }
   });
 
   it('GET /metrics reports switchboard_connections equal to the open sockets', async () => {

@@ -12,6 +12,12 @@ import { DIALECTS, databaseUrl } from './support/databases.js';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
+/** Whether the blacklist holds a row for `jti`. */
+async function isRevoked(store: Store, jti: string): Promise<boolean> {
+  const row = await store.db.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
+  return row !== undefined;
+}
+
 describe.each(DIALECTS)('Store on %s', (dialect) => {
   let store: Store;
 
@@ -143,11 +149,11 @@ describe.each(DIALECTS)('Store on %s', (dialect) => {
   it('revoke answers true the first time and false on a replay', async () => {
     const jti = randomUUID();
     const exp = nowSeconds() + 7 * 24 * 3600;
-    expect(await store.revokedTokens.isRevoked(jti)).toBe(false);
+    expect(await isRevoked(store, jti)).toBe(false);
     expect(await store.revokedTokens.revoke(jti, 'user-1', exp)).toBe(true);
-    expect(await store.revokedTokens.isRevoked(jti)).toBe(true);
+    expect(await isRevoked(store, jti)).toBe(true);
     expect(await store.revokedTokens.revoke(jti, 'user-1', exp)).toBe(false);
-    expect(await store.revokedTokens.isRevoked(randomUUID())).toBe(false);
+    expect(await isRevoked(store, randomUUID())).toBe(false);
   });
 
   it('concurrent revokes of one jti: exactly one is true (a refresh token is used once)', async () => {
@@ -167,10 +173,10 @@ describe.each(DIALECTS)('Store on %s', (dialect) => {
     await store.revokedTokens.revoke(later, 'user-1', now + 3600);
 
     expect(await store.revokedTokens.purgeExpired(new Date(now * 1000))).toBe(2);
-    expect(await store.revokedTokens.isRevoked(expiredLong)).toBe(false);
-    expect(await store.revokedTokens.isRevoked(expiredJust)).toBe(false);
-    expect(await store.revokedTokens.isRevoked(current)).toBe(true);
-    expect(await store.revokedTokens.isRevoked(later)).toBe(true);
+    expect(await isRevoked(store, expiredLong)).toBe(false);
+    expect(await isRevoked(store, expiredJust)).toBe(false);
+    expect(await isRevoked(store, current)).toBe(true);
+    expect(await isRevoked(store, later)).toBe(true);
     expect(await store.revokedTokens.purgeExpired(new Date(now * 1000))).toBe(0);
   });
 

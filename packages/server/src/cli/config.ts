@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS, type JwtAlgorithm, type JwtOptions, type ServerOptions } from '../core/options.js';
-import { isPostgresUrl } from '../store/store.js';
+import { isPostgresUrl, sqliteFile } from '../store/store.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,7 +16,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export interface ConfigFlags {
+interface ConfigFlags {
   config?: string;
   port?: string;
   host?: string;
@@ -58,7 +58,7 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, meaning: string, fa
   ['SWITCHBOARD_PASSWORD', 'password for `user create` when --password is not given', '—'],
 ];
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 type FileValue = 'string' | 'number' | 'boolean' | 'string[]' | 'object';
 
@@ -196,15 +196,15 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 
 /**
  * The directory of the SQLite database (where the development JWT secret lives), or
- * `./data` for PostgreSQL and in-memory databases. Parses `sqlite:` URLs like Store does.
+ * `./data` for PostgreSQL and in-memory databases.
  */
-export function dataDirectory(databaseUrl: string): string {
+function dataDirectory(databaseUrl: string): string {
   if (isPostgresUrl(databaseUrl)) return resolve('data');
-  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '') : databaseUrl;
+  const file = sqliteFile(databaseUrl);
   return file === ':memory:' ? resolve('data') : dirname(resolve(file));
 }
 
-export interface RedisConfig {
+interface RedisConfig {
   url?: string;
   cluster: boolean;
   clusterNodes?: string[];

@@ -30,7 +30,7 @@ Usage:
       live connections per route and instance, read from the database (or, with --url,
       from that server's /api/admin/stats with a staff token signed by this command)
   switchboard cleanup [--hours 24] [--json]
-      delete connection records closed more than N hours ago
+      delete connection records closed more than N hours ago, and expired revoked refresh tokens
   switchboard seed-demo
       demo users alice, bob, carol and staff admin (password: password123) and demo data
   switchboard help

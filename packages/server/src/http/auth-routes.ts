@@ -7,7 +7,7 @@ import { CloseCode, CloseReason, ErrorCode } from '@switchboard/protocol';
 import type { App } from '../core/app.js';
 import type { ServerContext } from '../core/context.js';
 import { UsernameTakenError, type User } from '../store/users.js';
-import { requireUser } from './authenticate.js';
+import { routeCallers } from './authenticate.js';
 import { HttpError } from './errors.js';
 import { errorResponses } from './schemas.js';
 
@@ -59,6 +59,8 @@ export function authApp(): App {
   return {
     name: 'auth',
     http(fastify, context) {
+      const { authenticate, caller } = routeCallers(context);
+
       fastify.post<{ Body: RegisterBody }>(
         '/api/auth/register',
         {
@@ -75,7 +77,7 @@ export function authApp(): App {
                 name: { type: 'string', maxLength: 200 },
               },
             },
-            response: { 201: userSchema, ...errorResponses(403, 409) },
+            response: { 201: userSchema, ...errorResponses(400, 403, 409) },
           },
         },
         async (request, reply) => {
@@ -101,7 +103,7 @@ export function authApp(): App {
               required: ['username', 'password'],
               properties: { username: { type: 'string', maxLength: 150 }, password: { type: 'string', maxLength: 1024 } },
             },
-            response: { 200: tokenPairSchema, ...errorResponses(401) },
+            response: { 200: tokenPairSchema, ...errorResponses(400, 401, 403) },
           },
         },
         async (request) => {
@@ -119,7 +121,7 @@ export function authApp(): App {
             tags: ['auth'],
             summary: 'Rotate a refresh token: returns a new access and refresh token; the old refresh token is revoked',
             body: { type: 'object', required: ['refresh'], properties: { refresh: { type: 'string', maxLength: 4096 } } },
-            response: { 200: tokenPairSchema, ...errorResponses(401) },
+            response: { 200: tokenPairSchema, ...errorResponses(400, 401, 403) },
           },
         },
         async (request) => {
@@ -139,6 +141,7 @@ export function authApp(): App {
       fastify.post<{ Body: LogoutBody }>(
         '/api/auth/logout',
         {
+          onRequest: authenticate,
           // The body is optional (Bearer alone closes the sockets); the schema would refuse a missing one.
           preValidation: async (request) => {
             request.body ??= {};
@@ -147,11 +150,11 @@ export function authApp(): App {
             tags: ['auth'],
             summary: "Revoke a refresh token and close the caller's live WebSockets (4001 Logged out)",
             body: { type: 'object', properties: { refresh: { type: 'string', maxLength: 4096 } } },
-            response: { 200: { type: 'object', properties: { closed_connections: { type: 'integer' } } } },
+            response: { 200: { type: 'object', properties: { closed_connections: { type: 'integer' } } }, ...errorResponses(400, 401) },
           },
         },
         async (request) => {
-          const user = await requireUser(context, request);
+          const user = caller(request);
           const refresh = request.body.refresh;
           if (refresh) {
             const claims = await context.tokens.verifyRefresh(refresh);
@@ -164,12 +167,12 @@ export function authApp(): App {
 
       fastify.get(
         '/api/users/me',
-        { schema: { tags: ['auth'], summary: 'The caller', response: { 200: userSchema, ...errorResponses(401) } } },
+        { onRequest: authenticate, schema: { tags: ['auth'], summary: 'The caller', response: { 200: userSchema, ...errorResponses(401) } } },
         async (request) => {
-          const caller = await requireUser(context, request);
-          const stored = await context.store.users.findById(caller.id);
+          const user = caller(request);
+          const stored = await context.store.users.findById(user.id);
           // Tokens of an external issuer may name users this server has never stored.
-          return stored ? publicUser(stored) : { id: caller.id, username: caller.id, name: caller.name, is_staff: caller.isStaff };
+          return stored ? publicUser(stored) : { id: user.id, username: user.id, name: user.name, is_staff: user.isStaff };
         },
       );
     },

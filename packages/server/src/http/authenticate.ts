@@ -23,27 +23,32 @@ export async function requireUser(context: ServerContext, request: FastifyReques
   return result.user;
 }
 
-export interface RouteCallers {
-  /** The onRequest hook: 401 unless the request carries a valid access token. */
+export interface RouteCallers<Caller = AuthUser> {
+  /** The onRequest hook: 401 (or 403) unless the request identifies an allowed caller. */
   authenticate(request: FastifyRequest): Promise<void>;
-  /** The user `authenticate` found, in later hooks and the handler. */
-  caller(request: FastifyRequest): AuthUser;
+  /** The caller `authenticate` found, in later hooks and the handler. */
+  caller(request: FastifyRequest): Caller;
 }
 
 /**
- * Bearer authentication for a route's onRequest hook, which runs before validation,
- * so an anonymous caller gets 401, never a 400 about its input.
+ * Authentication for a route's onRequest hook, which runs before validation, so an
+ * anonymous caller gets 401, never a 400 about its input. `identify` finds the caller
+ * or throws; the default requires a Bearer access token.
  */
-export function routeCallers(context: ServerContext): RouteCallers {
-  const callers = new WeakMap<FastifyRequest, AuthUser>();
+export function routeCallers(context: ServerContext): RouteCallers;
+export function routeCallers<Caller>(context: ServerContext, identify: (request: FastifyRequest) => Promise<Caller>): RouteCallers<Caller>;
+export function routeCallers(
+  context: ServerContext,
+  identify: (request: FastifyRequest) => Promise<unknown> = (request) => requireUser(context, request),
+): RouteCallers<unknown> {
+  const callers = new WeakMap<FastifyRequest, unknown>();
   return {
     async authenticate(request) {
-      callers.set(request, await requireUser(context, request));
+      callers.set(request, await identify(request));
     },
     caller(request) {
-      const user = callers.get(request);
-      if (!user) throw new Error('route used without its authenticate hook');
-      return user;
+      if (!callers.has(request)) throw new Error('route used without its authenticate hook');
+      return callers.get(request);
     },
   };
 }
@@ -55,15 +60,20 @@ function apiKeyMatches(expected: string | undefined, given: string | undefined):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The API key the request sends (`X-API-Key: …` or `Authorization: Api-Key …`), possibly empty; undefined when it sends none. */
+export function apiKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string') return header;
+  const authorization = request.headers.authorization;
+  return authorization?.startsWith('Api-Key ') ? authorization.slice(8).trim() : undefined;
+}
+
 /**
  * Server-to-server routes: `X-API-Key: <API_KEY>` (or `Authorization: Api-Key …`), or
  * a staff user's access token. Without an API key configured, staff tokens only.
  */
 export async function requireApiKeyOrStaff(context: ServerContext, request: FastifyRequest): Promise<AuthUser | 'api-key'> {
-  const header = request.headers['x-api-key'];
-  const authorization = request.headers.authorization;
-  const given =
-    typeof header === 'string' ? header : authorization?.startsWith('Api-Key ') ? authorization.slice(8).trim() : undefined;
+  const given = apiKeyOf(request);
   if (given !== undefined) {
     if (apiKeyMatches(context.options.apiKey, given)) return 'api-key';
     throw new HttpError(ErrorCode.Unauthenticated, 'Invalid API key');

@@ -29,7 +29,7 @@ export async function asHttp<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
+function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
   return { error: { code, message } };
 }
 

@@ -7,7 +7,7 @@
 export const UUID_JSON_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** `{"error":{"code","message"}}` (PROTOCOL.md §8), as errors.ts sends it. */
-export const errorResponseSchema = {
+const errorResponseSchema = {
   type: 'object',
   properties: {
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },

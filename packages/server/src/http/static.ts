@@ -8,7 +8,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, posix, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export interface StaticSiteOptions {
+interface StaticSiteOptions {
   /** The folder holding index.html and its assets (an absolute path, or relative to the working directory). */
   readonly root: string;
   /** Served when the folder has no index.html yet: says how to build the app. */
@@ -46,7 +46,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else (index.html above all) is revalidated, so a new build shows at once. */
 const REVALIDATE = 'no-cache';
 
-export function isServerPath(pathname: string): boolean {
+function isServerPath(pathname: string): boolean {
   return SERVER_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 }
 
@@ -55,7 +55,7 @@ export function isServerPath(pathname: string): boolean {
  * name a file there: undecodable, NUL bytes, backslashes, dot segments (`..` and
  * dotfiles such as `.env`), all checked after percent-decoding.
  */
-export function safeRelativePath(pathname: string): string | undefined {
+function safeRelativePath(pathname: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);

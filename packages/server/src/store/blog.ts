@@ -16,6 +16,7 @@ import {
   type BlogPostStats,
   type BlogPostStatus,
 } from '@switchboard/protocol';
+import { MonotonicClock, clampLimit } from './paging.js';
 import type { Database } from './schema.js';
 import type { BlogCommentsTable, BlogPostsTable } from './schema-blog.js';
 import { UUID_PATTERN } from './workspaces.js';
@@ -26,7 +27,7 @@ export interface BlogViewer {
   isStaff: boolean;
 }
 
-export interface NewPost {
+interface NewPost {
   authorId: string;
   authorName: string;
   title: string;
@@ -42,7 +43,7 @@ export interface PostChanges {
   moderateComments?: boolean;
 }
 
-export interface PostUpdate {
+interface PostUpdate {
   post: BlogPost;
   /** False when every given field already had its value (nothing was written). */
   changed: boolean;
@@ -50,7 +51,7 @@ export interface PostUpdate {
   firstPublished: boolean;
 }
 
-export interface NewComment {
+interface NewComment {
   postId: string;
   authorId: string;
   authorName: string;
@@ -69,19 +70,19 @@ export interface LikeResult {
   stats: BlogPostStats;
 }
 
-export interface ApprovalResult extends CommentResult {
+interface ApprovalResult extends CommentResult {
   /** False when the comment was already approved. */
   changed: boolean;
 }
 
-export interface PostListOptions {
+interface PostListOptions {
   status?: BlogPostStatus;
   /** 1–100, default 50; out-of-range values are clamped. */
   limit?: number;
   offset?: number;
 }
 
-export function toBlogPost(row: BlogPostsTable): BlogPost {
+function toBlogPost(row: BlogPostsTable): BlogPost {
   return {
     id: row.id,
     title: row.title,
@@ -99,7 +100,7 @@ export function toBlogPost(row: BlogPostsTable): BlogPost {
   };
 }
 
-export function toBlogComment(row: BlogCommentsTable): BlogComment {
+function toBlogComment(row: BlogCommentsTable): BlogComment {
   return {
     id: row.id,
     post_id: row.post_id,
@@ -117,29 +118,18 @@ function toStats(row: Pick<BlogPostsTable, (typeof STATS_COLUMNS)[number]>): Blo
   return { view_count: Number(row.view_count), comment_count: Number(row.comment_count), like_count: Number(row.like_count) };
 }
 
-function clamp(value: number | undefined, fallback: number, max: number): number {
-  if (value === undefined || !Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(1, Math.floor(value)));
-}
-
 type Executor = Kysely<Database> | Transaction<Database>;
 
 export class BlogRepository {
-  /** Last timestamp issued by this process, ms since the epoch. */
-  private lastTimestamp = 0;
+  /** Rows of one burst keep their order. */
+  private readonly clock = new MonotonicClock();
 
   constructor(private readonly db: Kysely<Database>) {}
-
-  /** Now, but strictly after the previous timestamp of this process, so rows of one burst keep their order. */
-  private now(): string {
-    this.lastTimestamp = Math.max(Date.now(), this.lastTimestamp + 1);
-    return new Date(this.lastTimestamp).toISOString();
-  }
 
   // ---- posts ----
 
   async createPost(input: NewPost): Promise<BlogPost> {
-    const now = this.now();
+    const now = this.clock.now();
     const row: BlogPostsTable = {
       id: randomUUID(),
       author_id: input.authorId,
@@ -177,7 +167,7 @@ export class BlogRepository {
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(clamp(options.limit, DEFAULT_BLOG_POST_LIMIT, MAX_BLOG_POST_LIMIT))
+      .limit(clampLimit(options.limit, DEFAULT_BLOG_POST_LIMIT, MAX_BLOG_POST_LIMIT))
       .offset(Math.max(0, Math.floor(options.offset ?? 0)))
       .execute();
     return rows.map(toBlogPost);
@@ -199,7 +189,7 @@ export class BlogRepository {
       const moderate = changes.moderateComments === undefined ? undefined : changes.moderateComments ? 1 : 0;
       if (moderate !== undefined && moderate !== Number(before.moderate_comments)) set.moderate_comments = moderate;
       if (Object.keys(set).length === 0) return { post: toBlogPost(before), changed: false, firstPublished: false };
-      const now = this.now();
+      const now = this.clock.now();
       await trx.updateTable('blog_posts').set({ ...set, updated_at: now }).where('id', '=', id).execute();
       let firstPublished = false;
       if (set.status === 'published') {
@@ -241,7 +231,7 @@ export class BlogRepository {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('blog_likes')
-        .values({ post_id: postId, user_id: userId, created_at: this.now() })
+        .values({ post_id: postId, user_id: userId, created_at: this.clock.now() })
         .onConflict((oc) => oc.columns(['post_id', 'user_id']).doNothing())
         .executeTakeFirst();
       const changed = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -259,17 +249,6 @@ export class BlogRepository {
       const changed = Number(deleted.numDeletedRows) > 0;
       return { changed, stats: await this.bumpCounter(trx, postId, 'like_count', changed ? -1 : 0) };
     });
-  }
-
-  async hasLiked(postId: string, userId: string): Promise<boolean> {
-    if (!UUID_PATTERN.test(postId)) return false;
-    const row = await this.db
-      .selectFrom('blog_likes')
-      .select('user_id')
-      .where('post_id', '=', postId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 
   /** Adds `delta` (possibly 0) to a counter of the post and returns all counters. */
@@ -296,7 +275,7 @@ export class BlogRepository {
 
   /** Stores a comment; an approved one counts towards `comment_count` in the same transaction. */
   async createComment(input: NewComment): Promise<CommentResult> {
-    const createdAt = this.now();
+    const createdAt = this.clock.now();
     const row: BlogCommentsTable = {
       id: randomUUID(),
       post_id: input.postId,
@@ -315,19 +294,13 @@ export class BlogRepository {
     });
   }
 
-  async findComment(id: string): Promise<BlogComment | undefined> {
-    if (!UUID_PATTERN.test(id)) return undefined;
-    const row = await this.db.selectFrom('blog_comments').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toBlogComment(row);
-  }
-
   /** Approves a held comment (conditional update: concurrent approvals count it once). */
   async approveComment(id: string, approvedBy: string): Promise<ApprovalResult | undefined> {
     if (!UUID_PATTERN.test(id)) return undefined;
     return this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('blog_comments')
-        .set({ approved: 1, approved_by: approvedBy, approved_at: this.now() })
+        .set({ approved: 1, approved_by: approvedBy, approved_at: this.clock.now() })
         .where('id', '=', id)
         .where('approved', '=', 0)
         .executeTakeFirst();
@@ -350,7 +323,7 @@ export class BlogRepository {
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(clamp(limit, DEFAULT_BLOG_COMMENT_LIMIT, MAX_BLOG_COMMENT_LIMIT))
+      .limit(clampLimit(limit, DEFAULT_BLOG_COMMENT_LIMIT, MAX_BLOG_COMMENT_LIMIT))
       .execute();
     return rows.reverse().map(toBlogComment);
   }

@@ -39,7 +39,7 @@ export interface LiveInstance {
 }
 
 /** Open records of live instances (heartbeat within the stale window), cluster-wide. */
-export interface LiveSummary {
+interface LiveSummary {
   connections: number;
   /** Distinct user ids among those connections. */
   users: number;
@@ -47,7 +47,7 @@ export interface LiveSummary {
   instances: LiveInstance[];
 }
 
-export interface DeadInstanceCleanup {
+interface DeadInstanceCleanup {
   /** Records left open by dead instances, now closed. */
   closedRecords: number;
   /** Heartbeat rows of dead instances, now deleted. */

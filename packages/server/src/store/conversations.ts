@@ -9,13 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { fetchPage } from './paging.js';
 import type { Database } from './schema.js';
 import type { ConversationMessagesTable, ConversationsTable } from './schema-conversations.js';
 import { UUID_PATTERN } from './workspaces.js';
 
-export type StoredMessageType = 'TEXT' | 'LOCATION' | 'IMAGE' | 'FILE' | 'SYSTEM';
-export type StoredDeliveryStatus = 'sent' | 'delivered' | 'read';
-export type ParticipantRole = 'client' | 'worker';
+type StoredMessageType = 'TEXT' | 'LOCATION' | 'IMAGE' | 'FILE' | 'SYSTEM';
+type StoredDeliveryStatus = 'sent' | 'delivered' | 'read';
+type ParticipantRole = 'client' | 'worker';
 
 /** `sender_name` of SYSTEM messages. */
 export const SYSTEM_SENDER_NAME = 'System';
@@ -65,7 +66,7 @@ export interface NewConversation {
   systemText: string;
 }
 
-export interface CreateConversationResult {
+interface CreateConversationResult {
   conversation: Conversation;
   /** False when the job already had a conversation between these two: nothing was written. */
   created: boolean;
@@ -76,7 +77,7 @@ export interface ConversationSender {
   name: string;
 }
 
-export interface NewConversationMessage {
+interface NewConversationMessage {
   text: string;
   type: Exclude<StoredMessageType, 'SYSTEM'>;
   /** A recipient connection was live on the conversation when it was sent. */
@@ -88,19 +89,19 @@ export interface PageQuery {
   offset?: number;
 }
 
-export interface ConversationHistoryQuery {
+interface ConversationHistoryQuery {
   /** Only messages with a smaller seq (paging backwards). */
   beforeSeq?: number;
   limit: number;
 }
 
-export interface ConversationHistoryPage {
+interface ConversationHistoryPage {
   /** Oldest first. */
   messages: StoredConversationMessage[];
   hasMore: boolean;
 }
 
-export interface MarkConversationReadResult {
+interface MarkConversationReadResult {
   /** Messages that turned read. */
   marked: number;
   /** The newest message of the other participant (read now), null when they sent none. */
@@ -260,15 +261,16 @@ export class ConversationRepository {
 
   /** The user's conversations, most recent activity first. */
   async listForUser(userId: string, page: PageQuery): Promise<{ conversations: NamedConversation[]; hasMore: boolean }> {
-    const rows = await this.namedQuery()
-      .where((eb) => eb.or([eb('conversations.client_id', '=', userId), eb('conversations.worker_id', '=', userId)]))
-      .orderBy('conversations.last_message_at', 'desc')
-      .orderBy('conversations.id')
-      // One row more than asked tells whether there is more without a count query.
-      .limit(page.limit + 1)
-      .offset(page.offset ?? 0)
-      .execute();
-    return { conversations: rows.slice(0, page.limit).map(toNamedConversation), hasMore: rows.length > page.limit };
+    const { rows, hasMore } = await fetchPage(page.limit, (n) =>
+      this.namedQuery()
+        .where((eb) => eb.or([eb('conversations.client_id', '=', userId), eb('conversations.worker_id', '=', userId)]))
+        .orderBy('conversations.last_message_at', 'desc')
+        .orderBy('conversations.id')
+        .limit(n)
+        .offset(page.offset ?? 0)
+        .execute(),
+    );
+    return { conversations: rows.map(toNamedConversation), hasMore };
   }
 
   /**
@@ -358,12 +360,7 @@ export class ConversationRepository {
   async history(conversationId: string, query: ConversationHistoryQuery): Promise<ConversationHistoryPage> {
     let select = this.db.selectFrom('conversation_messages').selectAll().where('conversation_id', '=', conversationId);
     if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
-    const rows = await select
-      .orderBy('seq', 'desc')
-      .limit(query.limit + 1)
-      .execute();
-    const page = rows.slice(0, query.limit).map(toMessage);
-    page.reverse();
-    return { messages: page, hasMore: rows.length > query.limit };
+    const { rows, hasMore } = await fetchPage(query.limit, (n) => select.orderBy('seq', 'desc').limit(n).execute());
+    return { messages: rows.map(toMessage).reverse(), hasMore };
   }
 }

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { fetchPage } from './paging.js';
 import type { Database, DocumentsTable, DocumentVersionsTable } from './schema.js';
 import { UUID_PATTERN } from './workspaces.js';
 
@@ -33,14 +34,14 @@ export interface DocumentVersion {
   createdAt: string;
 }
 
-export interface NewDocument {
+interface NewDocument {
   workspaceId: string;
   title: string;
   content: string;
   userId: string;
 }
 
-export interface SaveOptions {
+interface SaveOptions {
   /**
    * The Yjs state matching the new content. A string replaces the stored state; null
    * means "this document has no Yjs state" and the write fails if one appeared
@@ -49,7 +50,7 @@ export interface SaveOptions {
   yjsState?: string | null;
 }
 
-export interface VersionsPage {
+interface VersionsPage {
   /** Newest first. */
   versions: Omit<DocumentVersion, 'content'>[];
   hasMore: boolean;
@@ -185,10 +186,9 @@ export class DocumentRepository {
       .select(['document_id', 'version', 'user_id', 'created_at'])
       .where('document_id', '=', id);
     if (options.beforeVersion !== undefined) query = query.where('version', '<', options.beforeVersion);
-    const rows = await query.orderBy('version', 'desc').limit(options.limit + 1).execute();
-    const hasMore = rows.length > options.limit;
+    const { rows, hasMore } = await fetchPage(options.limit, (n) => query.orderBy('version', 'desc').limit(n).execute());
     return {
-      versions: rows.slice(0, options.limit).map((row) => ({
+      versions: rows.map((row) => ({
         documentId: row.document_id,
         version: Number(row.version),
         userId: row.user_id,

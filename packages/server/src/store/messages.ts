@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { DEFAULT_CHANNEL_HISTORY_LIMIT, MAX_CHANNEL_HISTORY_LIMIT } from '@switchboard/protocol';
+import { clampLimit, fetchPage } from './paging.js';
 import type { Database, MessagesTable, ReadMarkersTable } from './schema.js';
 import { UUID_PATTERN } from './workspaces.js';
 
@@ -33,7 +35,7 @@ export interface MessageAuthor {
   name: string;
 }
 
-export interface NewMessage {
+interface NewMessage {
   content: string;
   attachments: Attachment[];
   /** Idempotency key chosen by the client, unique per user. */
@@ -54,7 +56,7 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-export interface HistoryPage {
+interface HistoryPage {
   /** Oldest first. */
   messages: StoredMessage[];
   /** More messages match the query beyond this page. */
@@ -69,15 +71,12 @@ export interface ReadMarker {
   updatedAt: string;
 }
 
-export interface MarkReadResult {
+interface MarkReadResult {
   /** The user's marker after the call. */
   marker: ReadMarker;
   /** False when the stored marker was already at or past this message. */
   moved: boolean;
 }
-
-export const HISTORY_LIMIT_DEFAULT = 50;
-export const HISTORY_LIMIT_MAX = 100;
 
 /** The same user already used this `client_id` for a message in another channel. */
 export class ClientIdConflictError extends Error {
@@ -121,13 +120,12 @@ export class MessageRepository {
    * `channels.last_seq` locks the channel row (PostgreSQL) or runs alone (SQLite), so
    * concurrent senders are numbered one after another, and a failed insert rolls the
    * bump back: no gaps, no duplicates.
+   *
+   * A repeated `client_id` is detected by the unique constraint on (user_id, client_id),
+   * not by a lookup first: retries are rare, so the common send costs no extra query.
    */
   async send(channelId: string, author: MessageAuthor, input: NewMessage): Promise<SendResult> {
     const clientId = input.clientId ?? null;
-    if (clientId !== null) {
-      const existing = await this.findByClientId(author.id, clientId);
-      if (existing) return this.replay(existing, channelId);
-    }
     try {
       const row = await this.db.transaction().execute(async (trx) => {
         const bumped = await trx
@@ -154,7 +152,8 @@ export class MessageRepository {
       });
       return { message: toMessage(row), created: true };
     } catch (error) {
-      // A concurrent retry with the same client_id won the unique constraint: answer with its row.
+      // The client_id is taken (a retry, possibly concurrent, or a reuse in another
+      // channel): the insert failed, so the transaction and its seq bump rolled back.
       if (clientId !== null && !(error instanceof UnknownChannelError)) {
         const existing = await this.findByClientId(author.id, clientId);
         if (existing) return this.replay(existing, channelId);
@@ -197,18 +196,13 @@ export class MessageRepository {
    * `afterSeq` upwards. `hasMore`: more messages match beyond the page.
    */
   async history(channelId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
-    const limit = Math.min(Math.max(Math.trunc(query.limit ?? HISTORY_LIMIT_DEFAULT), 1), HISTORY_LIMIT_MAX);
+    const limit = clampLimit(query.limit, DEFAULT_CHANNEL_HISTORY_LIMIT, MAX_CHANNEL_HISTORY_LIMIT);
     let select = this.db.selectFrom('messages').selectAll().where('channel_id', '=', channelId);
     if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
     const ascending = query.afterSeq !== undefined;
     if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
-    // One row more than asked tells whether there is more without a count query.
-    const rows = await select
-      .orderBy('seq', ascending ? 'asc' : 'desc')
-      .limit(limit + 1)
-      .execute();
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit).map(toMessage);
+    const { rows, hasMore } = await fetchPage(limit, (n) => select.orderBy('seq', ascending ? 'asc' : 'desc').limit(n).execute());
+    const page = rows.map(toMessage);
     if (!ascending) page.reverse();
     return { messages: page, hasMore };
   }

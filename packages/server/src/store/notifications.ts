@@ -10,10 +10,11 @@ import {
   type Notification,
   type NotificationInput,
 } from '@switchboard/protocol';
+import { MonotonicClock, clampLimit } from './paging.js';
 import type { Database, NotificationsTable } from './schema.js';
 import { UUID_PATTERN } from './workspaces.js';
 
-export interface ListOptions {
+interface ListOptions {
   unreadOnly?: boolean;
   /** 1–100, default 50; out-of-range values are clamped. */
   limit?: number;
@@ -28,7 +29,7 @@ function parseData(text: string): Record<string, unknown> {
   }
 }
 
-export function toNotification(row: NotificationsTable): Notification {
+function toNotification(row: NotificationsTable): Notification {
   return {
     id: row.id,
     notification_type: row.notification_type,
@@ -42,25 +43,11 @@ export function toNotification(row: NotificationsTable): Notification {
   };
 }
 
-function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_NOTIFICATION_LIMIT;
-  return Math.min(MAX_NOTIFICATION_LIMIT, Math.max(1, Math.floor(limit)));
-}
-
 export class NotificationRepository {
-  /** Last `created_at` issued by this process, ms since the epoch. */
-  private lastCreatedAt = 0;
+  /** A burst of notifications within one millisecond still lists newest first in creation order. */
+  private readonly clock = new MonotonicClock();
 
   constructor(private readonly db: Kysely<Database>) {}
-
-  /**
-   * Now, but strictly after the previous row of this process: a burst of notifications
-   * within one millisecond still lists newest first in creation order.
-   */
-  private nextCreatedAt(): string {
-    this.lastCreatedAt = Math.max(Date.now(), this.lastCreatedAt + 1);
-    return new Date(this.lastCreatedAt).toISOString();
-  }
 
   /** Persists a new unread notification for `userId`. */
   async create(userId: string, input: NotificationInput): Promise<Notification> {
@@ -73,7 +60,7 @@ export class NotificationRepository {
       icon: input.icon ?? null,
       color: input.color ?? null,
       data: JSON.stringify(input.data ?? {}),
-      created_at: this.nextCreatedAt(),
+      created_at: this.clock.now(),
       read_at: null,
     };
     await this.db.insertInto('notifications').values(row).execute();
@@ -97,7 +84,8 @@ export class NotificationRepository {
     let query = this.db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
     if (options.unreadOnly) query = query.where('read_at', 'is', null);
     // id breaks ties (rows of two instances in the same millisecond), so the order is stable.
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(clampLimit(options.limit)).execute();
+    const limit = clampLimit(options.limit, DEFAULT_NOTIFICATION_LIMIT, MAX_NOTIFICATION_LIMIT);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toNotification);
   }
 

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { TicketStatus } from '@switchboard/protocol';
+import { MonotonicClock } from './paging.js';
 import type { Database } from './schema.js';
 import type { ProjectsTable, TicketCommentsTable, TicketsTable } from './schema-projects.js';
 import type { Dialect } from './store.js';
@@ -71,7 +72,7 @@ export interface TicketUpdate {
   changed: boolean;
 }
 
-export interface TicketQuery {
+interface TicketQuery {
   status?: TicketStatus;
   assigneeId?: string;
   limit: number;
@@ -113,25 +114,19 @@ function toComment(row: TicketCommentsTable): TicketComment {
 }
 
 export class ProjectRepository {
-  /** Last timestamp issued by this process, ms since the epoch. */
-  private lastTimestamp = 0;
+  /** Rows written within one millisecond keep their order. */
+  private readonly clock = new MonotonicClock();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
 
-  /** Now, strictly after the previous timestamp of this process: rows written within one millisecond keep their order. */
-  private now(): string {
-    this.lastTimestamp = Math.max(Date.now(), this.lastTimestamp + 1);
-    return new Date(this.lastTimestamp).toISOString();
-  }
-
   // ---- projects and members ----
 
   /** Creates a project; the creator is its owner and first member. */
   async createProject(name: string, ownerId: string): Promise<Project> {
-    const now = this.now();
+    const now = this.clock.now();
     const row: ProjectsTable = { id: randomUUID(), name, owner_id: ownerId, created_at: now };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('projects').values(row).execute();
@@ -172,7 +167,7 @@ export class ProjectRepository {
   async addMember(projectId: string, userId: string, role = 'member'): Promise<boolean> {
     const result = await this.db
       .insertInto('project_members')
-      .values({ project_id: projectId, user_id: userId, role, joined_at: this.now() })
+      .values({ project_id: projectId, user_id: userId, role, joined_at: this.clock.now() })
       .onConflict((oc) => oc.columns(['project_id', 'user_id']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
@@ -223,7 +218,7 @@ export class ProjectRepository {
   // ---- tickets ----
 
   async createTicket(input: NewTicket): Promise<Ticket> {
-    const now = this.now();
+    const now = this.clock.now();
     const row: TicketsTable = {
       id: randomUUID(),
       project_id: input.projectId,
@@ -267,7 +262,7 @@ export class ProjectRepository {
       if (changes.status !== undefined && changes.status !== before.status) set.status = changes.status;
       if (changes.assigneeId !== undefined && changes.assigneeId !== before.assigneeId) set.assignee_id = changes.assigneeId;
       if (Object.keys(set).length === 0) return { before, after: before, changed: false };
-      set.updated_at = this.now();
+      set.updated_at = this.clock.now();
       await trx.updateTable('tickets').set(set).where('id', '=', id).execute();
       return { before, after: toTicket({ ...current, ...set }), changed: true };
     });
@@ -298,7 +293,7 @@ export class ProjectRepository {
         author_id: author.id,
         author_username: author.username,
         content,
-        created_at: this.now(),
+        created_at: this.clock.now(),
       };
       await trx.insertInto('ticket_comments').values(row).execute();
       return toComment(row);

@@ -15,12 +15,7 @@ export class RevokedTokenRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  async isRevoked(jti: string): Promise<boolean> {
-    const row = await this.db.selectFrom('revoked_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
-    return row !== undefined;
-  }
-
-  /** Deletes rows whose tokens have expired anyway. */
+  /** Deletes rows whose tokens have expired anyway (`switchboard cleanup`); returns how many. */
   async purgeExpired(now = new Date()): Promise<number> {
     const result = await this.db.deleteFrom('revoked_tokens').where('expires_at', '<', now.toISOString()).executeTakeFirst();
     return Number(result.numDeletedRows);

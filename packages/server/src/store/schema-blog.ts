@@ -37,7 +37,7 @@ export interface BlogCommentsTable {
 }
 
 /** One row per user who likes a post: the primary key makes liking idempotent. */
-export interface BlogLikesTable {
+interface BlogLikesTable {
   post_id: string;
   user_id: string;
   created_at: string;

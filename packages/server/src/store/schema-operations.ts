@@ -22,7 +22,7 @@ export interface ConnectionRecordsTable {
   close_code: number | null;
 }
 
-export interface ServerInstancesTable {
+interface ServerInstancesTable {
   instance_id: string;
   version: string;
   started_at: string;

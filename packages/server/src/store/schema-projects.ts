@@ -10,7 +10,7 @@ export interface ProjectsTable {
   created_at: string;
 }
 
-export interface ProjectMembersTable {
+interface ProjectMembersTable {
   project_id: string;
   user_id: string;
   /** 'owner' | 'member' */

@@ -17,7 +17,7 @@ export interface UsersTable {
   created_at: string;
 }
 
-export interface RevokedTokensTable {
+interface RevokedTokensTable {
   jti: string;
   user_id: string;
   /** When the revoked token would have expired anyway; rows past it can be deleted. */
@@ -31,7 +31,7 @@ export interface WorkspacesTable {
   created_at: string;
 }
 
-export interface WorkspaceMembersTable {
+interface WorkspaceMembersTable {
   workspace_id: string;
   user_id: string;
   /** 'owner' | 'member' */
@@ -51,7 +51,7 @@ export interface ChannelsTable {
   last_seq: number;
 }
 
-export interface ChannelMembersTable {
+interface ChannelMembersTable {
   channel_id: string;
   user_id: string;
   joined_at: string;

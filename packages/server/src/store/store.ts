@@ -22,13 +22,9 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-function sqliteFile(url: string): string {
+/** The file path of a SQLite database URL (`sqlite:path`, `sqlite://path` or a bare path). */
+export function sqliteFile(url: string): string {
   return url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\//, '') : url;
-}
-
-export interface StoreOptions {
-  /** Pool size for PostgreSQL. */
-  maxConnections?: number;
 }
 
 export class Store {
@@ -41,10 +37,10 @@ export class Store {
   readonly documents: DocumentRepository;
   readonly notifications: NotificationRepository;
 
-  constructor(databaseUrl: string, options: StoreOptions = {}) {
+  constructor(databaseUrl: string) {
     if (isPostgresUrl(databaseUrl)) {
       this.dialect = 'postgres';
-      const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
       // An idle client losing its server must not crash the process; the next query reconnects.
       pool.on('error', () => {});
       this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

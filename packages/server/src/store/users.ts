@@ -12,7 +12,7 @@ export interface User {
   createdAt: string;
 }
 
-export interface NewUser {
+interface NewUser {
   username: string;
   password: string;
   name?: string;

@@ -30,7 +30,7 @@ function toWorkspace(row: WorkspacesTable): Workspace {
   return { id: row.id, name: row.name, createdBy: row.created_by, createdAt: row.created_at };
 }
 
-export function toChannel(row: ChannelsTable): Channel {
+function toChannel(row: ChannelsTable): Channel {
   return {
     id: row.id,
     workspaceId: row.workspace_id,

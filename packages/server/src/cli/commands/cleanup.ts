@@ -2,6 +2,8 @@
  * `switchboard cleanup [--hours N] [--json]`: deletes connection records closed more than
  * N hours ago (default 24). First it closes the records of instances whose heartbeat
  * stopped (crashed, or killed without a clean shutdown), so those are pruned in turn.
+ * It also deletes revoked refresh tokens that have expired: an expired token is refused
+ * anyway, so its blacklist row is no longer needed.
  */
 import { OPERATIONS_DEFAULTS, staleBefore } from '../../apps/operations/index.js';
 import { ConnectionRecordRepository } from '../../store/connections.js';
@@ -9,7 +11,7 @@ import { ConfigError, type LoadedConfig } from '../config.js';
 import { withStore } from '../database.js';
 import { out } from '../output.js';
 
-export interface CleanupFlags {
+interface CleanupFlags {
   hours?: string | undefined;
   json: boolean;
 }
@@ -31,7 +33,8 @@ export async function cleanup(config: LoadedConfig, flags: CleanupFlags): Promis
     const cutoff = new Date(now.getTime() - hours * HOUR_MS).toISOString();
     const dead = await records.closeDeadInstances(staleBefore(now, OPERATIONS_DEFAULTS.instanceStaleMs), now.toISOString());
     const deleted = await records.deleteClosedBefore(cutoff);
-    return { deleted, hours, closed_dead: dead.closedRecords, removed_instances: dead.removedInstances };
+    const expiredTokens = await store.revokedTokens.purgeExpired(now);
+    return { deleted, hours, closed_dead: dead.closedRecords, removed_instances: dead.removedInstances, expired_revoked_tokens: expiredTokens };
   });
   if (flags.json) {
     out(JSON.stringify(result));
@@ -41,4 +44,5 @@ export async function cleanup(config: LoadedConfig, flags: CleanupFlags): Promis
   if (result.closed_dead > 0 || result.removed_instances > 0) {
     out(`closed ${result.closed_dead} connection records left open by dead instances; forgot ${result.removed_instances} instances without a heartbeat`);
   }
+  out(`deleted ${result.expired_revoked_tokens} expired revoked refresh tokens`);
 }

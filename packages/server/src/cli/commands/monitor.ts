@@ -17,14 +17,14 @@ import { ConfigError, ensureDevSecret, type LoadedConfig } from '../config.js';
 import { withStore } from '../database.js';
 import { out, table } from '../output.js';
 
-export interface MonitorFlags {
+interface MonitorFlags {
   continuous: boolean;
   interval?: string | undefined;
   url?: string | undefined;
   json: boolean;
 }
 
-export interface MonitorSample {
+interface MonitorSample {
   /** `database`, or the origin of the server asked. */
   source: string;
   generated_at: string;

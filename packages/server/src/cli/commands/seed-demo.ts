@@ -1,9 +1,9 @@
 /**
  * `switchboard seed-demo`: demo users (alice, bob, carol and the staff user admin, all
- * with password `password123`) and data for every feature the database has: a workspace
- * with channels, messages, a document and notifications, then blog posts, projects and
- * tickets, and a conversation where those tables exist. Idempotent: everything is looked
- * up by a fixed name (messages by their client_id) first, so a second run adds nothing.
+ * with password `password123`) and data for every feature: a workspace with channels,
+ * messages, a document and notifications, then blog posts, a project with tickets, and a
+ * conversation. Idempotent: everything is found by a fixed name (messages by their
+ * client_id), so a second run adds nothing.
  */
 import type { NotificationInput } from '@switchboard/protocol';
 import type { Store } from '../../store/store.js';
@@ -14,7 +14,7 @@ import { withStore } from '../database.js';
 import { out } from '../output.js';
 import { DEMO_FEATURES, seedFeature, type DemoUsers } from './demo-features.js';
 
-export const DEMO_PASSWORD = 'password123';
+const DEMO_PASSWORD = 'password123';
 
 const DEMO_USERS = [
   { username: 'alice', name: 'Alice Anderson', isStaff: false },
