@@ -2,25 +2,21 @@
  * Seed 002 blog (PROTOCOL.md §4, §8) over real sockets and real HTTP, on SQLite and
  * PostgreSQL: post access (4003), views counted once per connection and persisted,
  * stats, update subscriptions, idempotent likes, comments with staff moderation,
- * typing indicators that never echo to the typer and expire by themselves, the
- * seed-002 heartbeat, and the notifications publications and comments cause.
+ * typing indicators that never echo to the typer and expire by themselves (also when
+ * the typer's instance dies), the seed-002 heartbeat, and the notifications
+ * publications and comments cause.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinApps } from '../src/apps/index.js';
-import { analyticsApp } from '../src/apps/analytics/index.js';
-import { blogApp } from '../src/apps/blog/index.js';
-import type { App } from '../src/core/app.js';
+import { typingTopic } from '../src/apps/blog/groups.js';
+import { RedisConnection } from '../src/layer/redis-connection.js';
+import { RedisPresence } from '../src/presence/redis.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 import { createPost } from './support/fixtures.js';
 import { api, tokenUser, type TestUser } from './support/http.js';
+import { startRedis, type RedisServer } from './support/redis.js';
 import { startServer, type TestServer } from './support/server.js';
-
-/** The built-in apps with blog and analytics (whether or not the registry has them yet). */
-function appsWithBlog(): App[] {
-  return [...builtinApps().filter((app) => app.name !== 'blog' && app.name !== 'analytics'), blogApp(), analyticsApp()];
-}
 
 const ofType = (type: string, ref?: string) => (m: Message) => m.type === type && (ref === undefined || m.ref === ref);
 
@@ -28,7 +24,7 @@ describe.each(DIALECTS)('blog on %s', (dialect) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: await databaseUrl(dialect) }, { apps: appsWithBlog() });
+    server = await startServer({ databaseUrl: await databaseUrl(dialect) });
   });
   afterAll(() => server.stop());
 
@@ -402,7 +398,7 @@ describe('blog timers', () => {
   let postId: string;
 
   beforeAll(async () => {
-    server = await startServer({ heartbeatIntervalMs: 200 }, { apps: appsWithBlog() });
+    server = await startServer({ heartbeatIntervalMs: 200 });
     staffToken = await server.token(randomUUID(), { name: 'Sam', is_staff: true });
     postId = (await createPost(server, { token: staffToken }, { title: 'Timers', content: 'x' })).id;
   });
@@ -441,4 +437,42 @@ describe('blog timers', () => {
     typer.close();
     watcher.close();
   }, 15_000);
+});
+
+describe('blog typing when an instance dies (Redis presence)', () => {
+  /** Short, so the dead instance's entries expire quickly; heartbeats run every TTL/3. */
+  const TTL_MS = 1_000;
+  let redis: RedisServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const presence = new RedisPresence(await RedisConnection.connect({ url: redis.url }), { instanceTtlMs: TTL_MS });
+    server = await startServer({}, { presence });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await redis?.stop();
+  });
+
+  it("tells the others that the dead instance's typer stopped, once its entries expire", async () => {
+    const [alice, bob] = [await server.token(randomUUID(), { name: 'Alice' }), await server.token(randomUUID(), { name: 'Bob' })];
+    const postId = (await createPost(server, { token: alice }, { title: 'Crash', content: 'x' })).id;
+    // Another instance with a typer on the post, which then crashes (no leave, no onDisconnect).
+    const ghostId = randomUUID();
+    const doomed = new RedisPresence(await RedisConnection.connect({ url: redis.url }), { instanceTtlMs: TTL_MS });
+    await doomed.join(typingTopic(postId), { userId: ghostId, userName: 'Ghost' }, 1);
+
+    const typer = await TestClient.connect(server.wsUrl(`/ws/blog/comments/${postId}/`, alice));
+    const watcher = await TestClient.connect(server.wsUrl(`/ws/blog/comments/${postId}/`, bob));
+    await watcher.roundTrip();
+    typer.send({ type: 'typing_start' });
+    expect((await watcher.next('user_typing')).data.typing_users.sort()).toEqual(['Alice', 'Ghost']);
+
+    await doomed.close({ keepEntries: true });
+    const stopped = await watcher.next((m) => m.type === 'user_typing' && m.data.user_id === ghostId, TTL_MS * 2 + 2_000);
+    expect(stopped.data).toEqual({ user: 'Ghost', user_id: ghostId, is_typing: false, typing_users: ['Alice'] });
+    typer.close();
+    watcher.close();
+  });
 });

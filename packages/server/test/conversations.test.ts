@@ -6,8 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinApps } from '../src/apps/index.js';
-import { conversationsApp } from '../src/apps/conversations/index.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 import { api, type TestUser } from './support/http.js';
@@ -17,18 +15,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SEED_MESSAGE_FIELDS = ['conversation_id', 'id', 'is_read', 'message_text', 'message_type', 'sender_id', 'sender_name', 'timestamp'];
 const API_KEY = 'conversations-test-api-key';
 
-/** The built-in apps plus this one, unless the registry already includes it. */
-function apps() {
-  const list = builtinApps();
-  if (!list.some((app) => app.name === 'conversations')) list.push(conversationsApp());
-  return list;
-}
-
 describe.each(DIALECTS)('job conversations on %s', (dialect) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: await databaseUrl(dialect), apiKey: API_KEY }, { apps: apps() });
+    server = await startServer({ databaseUrl: await databaseUrl(dialect), apiKey: API_KEY });
   });
   afterAll(() => server.stop());
 

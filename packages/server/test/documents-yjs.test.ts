@@ -336,6 +336,21 @@ describe.each(DIALECTS)('documents over Yjs on %s', (dialect) => {
     await json.client.close();
   });
 
+  it('admits an update that fits by its exact UTF-8 size though 3 bytes per character would not', async () => {
+    // 20 KiB + 20 KiB of ASCII fits; counted at 3 bytes per UTF-16 unit it would be 80 KiB.
+    const documentId = await createDocument('x'.repeat(20 * 1024));
+    const yjs = await connectYjs(server, documentId, alice.token);
+    const grown = new Promise<void>((resolve) => yjs.text.observe(() => yjs.text.length === 40 * 1024 && resolve()));
+    const raw = await rawYjs(server, documentId, bob.token);
+    const local = new Y.Doc();
+    local.getText('content').insert(0, 'y'.repeat(20 * 1024));
+    raw.ws.send(syncUpdate(Y.encodeStateAsUpdate(local)));
+    const outcome = await Promise.race([grown.then(() => 'applied'), raw.closed.then((code) => `closed ${code}`)]);
+    local.destroy();
+    expect(outcome).toBe('applied');
+    raw.ws.close();
+  });
+
   it('counts undecodable binary frames as malformed and closes 4002 past the limit', async () => {
     const documentId = await createDocument('safe');
     const raw = await rawYjs(server, documentId, bob.token);

@@ -8,9 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/core/app.js';
-import { builtinApps } from '../src/apps/index.js';
-import { projectsApp } from '../src/apps/projects/index.js';
 import { RedisChannelLayer } from '../src/layer/redis.js';
 import { RedisConnection } from '../src/layer/redis-connection.js';
 import { RedisPresence } from '../src/presence/redis.js';
@@ -20,12 +17,6 @@ import { createProject } from './support/fixtures.js';
 import { api, type RegisteredUser } from './support/http.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 import { startServer, type TestServer } from './support/server.js';
-
-/** The built-in apps plus projects, unless the registry already has it. */
-function appsWithProjects(): App[] {
-  const apps = builtinApps();
-  return apps.some((app) => app.name === 'projects') ? apps : [...apps, projectsApp()];
-}
 
 const FORBIDDEN = { code: 4003, reason: 'Forbidden' };
 
@@ -58,7 +49,7 @@ describe.each(DIALECTS)('project presence on %s', (dialect) => {
   const { call, user, project } = restClient(() => server);
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: await databaseUrl(dialect) }, { apps: appsWithProjects() });
+    server = await startServer({ databaseUrl: await databaseUrl(dialect) });
   });
   afterAll(() => server.stop());
 
@@ -203,7 +194,7 @@ describe('projects across two instances (Redis + PostgreSQL)', () => {
     const connection = await RedisConnection.connect({ url: redis.url });
     const layer = await RedisChannelLayer.create(connection);
     const presence = new RedisPresence(connection);
-    return startServer({ databaseUrl }, { apps: appsWithProjects(), layer, presence });
+    return startServer({ databaseUrl }, { layer, presence });
   }
 
   beforeAll(async () => {

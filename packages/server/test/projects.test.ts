@@ -7,20 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/core/app.js';
-import { builtinApps } from '../src/apps/index.js';
-import { projectsApp } from '../src/apps/projects/index.js';
 import { TestClient, closeOf, type Message } from './support/client.js';
 import { DIALECTS, databaseUrl } from './support/databases.js';
 import { createProject } from './support/fixtures.js';
 import { api, expectError, type RegisteredUser } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-
-/** The built-in apps plus projects, unless the registry already has it. */
-function appsWithProjects(): App[] {
-  const apps = builtinApps();
-  return apps.some((app) => app.name === 'projects') ? apps : [...apps, projectsApp()];
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FORBIDDEN = { code: 4003, reason: 'Forbidden' };
@@ -34,7 +25,7 @@ describe.each(DIALECTS)('projects and tickets on %s', (dialect) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: await databaseUrl(dialect) }, { apps: appsWithProjects() });
+    server = await startServer({ databaseUrl: await databaseUrl(dialect) });
   });
   afterAll(() => server.stop());
 

@@ -327,6 +327,15 @@ export class SwitchboardServer implements ServerContext {
     this.expiry.remove(consumer);
     // Let a connect in progress settle first, so onDisconnect sees everything it set up.
     await consumer.opening;
+    // Out of the connections topic before onDisconnect: a handler that asks who is online
+    // (channel presence) must not count this connection, even when a user's tabs close at once.
+    if (consumer.user !== ANONYMOUS) {
+      try {
+        await this.presence.leave(CONNECTIONS_TOPIC, consumer.user.id, consumer.id);
+      } catch (error) {
+        this.logger.error({ err: error }, 'connection cleanup failed');
+      }
+    }
     if (consumer.announced) this.emitConnectionEvent('close', consumer, code);
     try {
       if (consumer.connectStarted) await consumer.onDisconnect(code);
@@ -336,7 +345,6 @@ export class SwitchboardServer implements ServerContext {
     const cleanup: Promise<unknown>[] = [];
     for (const group of compactValues(consumer.groups)) cleanup.push(this.layer.groupDiscard(group, consumer));
     consumer.groups = undefined;
-    if (consumer.user !== ANONYMOUS) cleanup.push(this.presence.leave(CONNECTIONS_TOPIC, consumer.user.id, consumer.id));
     for (const result of await Promise.allSettled(cleanup)) {
       if (result.status === 'rejected') this.logger.error({ err: result.reason }, 'connection cleanup failed');
     }

@@ -17,6 +17,7 @@ import type { Consumer } from '../../core/consumer.js';
 import { CONNECTIONS_TOPIC, type ServerContext } from '../../core/context.js';
 import { encodeMessage } from '../../core/frame.js';
 import { EventBus } from '../../events/index.js';
+import { Heartbeat } from '../shared/heartbeat.js';
 import { INSTANCES_GROUP, InstanceReports, encodeReport, type InstanceReport } from './instance-reports.js';
 import { MinuteCounter } from './page-views.js';
 
@@ -43,10 +44,11 @@ export class AnalyticsService {
   readonly instanceTimeoutMs: number;
   /** This instance's dashboard connections. */
   private readonly dashboards = new Set<Consumer>();
+  private readonly heartbeat = new Heartbeat();
   private readonly pageViews = new MinuteCounter();
   private readonly reports = new InstanceReports();
   private readonly unsubscribers: Array<() => void> = [];
-  private timers: NodeJS.Timeout[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private attached = false;
   private ticking = false;
   private lastMessagesIn = 0;
@@ -96,18 +98,18 @@ export class AnalyticsService {
 
   /** The shared ticker (figures and reports) and the seed-002 heartbeat timer. */
   start(): void {
-    if (this.timers.length > 0) return;
-    const tick = setInterval(() => void this.tick(), this.updateIntervalMs);
-    const heartbeat = setInterval(() => this.heartbeat(), this.context.options.heartbeatIntervalMs);
-    this.timers = [tick, heartbeat];
-    for (const timer of this.timers) timer.unref();
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.updateIntervalMs);
+    this.timer.unref();
+    this.heartbeat.start(this.context.options.heartbeatIntervalMs);
     // Announce this instance at once rather than one period later.
     void this.tick();
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.heartbeat.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.dashboards.clear();
     this.reports.clear();
@@ -121,10 +123,12 @@ export class AnalyticsService {
   async addDashboard(dashboard: Consumer): Promise<void> {
     dashboard.send({ type: 'analytics_snapshot', data: await this.figures() });
     this.dashboards.add(dashboard);
+    this.heartbeat.add(dashboard);
   }
 
   removeDashboard(dashboard: Consumer): void {
     this.dashboards.delete(dashboard);
+    this.heartbeat.delete(dashboard);
   }
 
   /** The cluster-wide figures, now. */
@@ -175,11 +179,8 @@ export class AnalyticsService {
       const now = Date.now();
       const report = this.ownReport(now);
       this.reports.record(report, now);
-      try {
-        await this.context.layer.groupSend(INSTANCES_GROUP, encodeReport(report));
-      } catch (error) {
-        this.context.logger.warn({ err: error }, 'analytics report not published');
-      }
+      // The server's layer logs a failed cross-instance hop itself (core/fanout.ts).
+      await this.context.layer.groupSend(INSTANCES_GROUP, encodeReport(report));
       if (this.dashboards.size === 0) return;
       const frame = encodeMessage({ type: 'analytics_update', data: await this.figures(now) });
       for (const dashboard of this.dashboards) dashboard.deliver(frame);
@@ -188,11 +189,5 @@ export class AnalyticsService {
     } finally {
       this.ticking = false;
     }
-  }
-
-  private heartbeat(): void {
-    if (this.dashboards.size === 0) return;
-    const frame = encodeMessage({ type: 'heartbeat' });
-    for (const dashboard of this.dashboards) dashboard.deliver(frame);
   }
 }

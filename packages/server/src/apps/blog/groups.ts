@@ -13,5 +13,12 @@ export const blogGroups = {
   comments: (postId: string): string => `blog:comments:${postId}`,
 };
 
+const TYPING_TOPIC_PREFIX = 'blog:typing:';
+
 /** Presence topic of the users typing a comment on a post (cluster-wide). */
-export const typingTopic = (postId: string): string => `blog:typing:${postId}`;
+export const typingTopic = (postId: string): string => `${TYPING_TOPIC_PREFIX}${postId}`;
+
+/** The post of a typing presence topic, or undefined for other topics. */
+export function postOfTypingTopic(topic: string): string | undefined {
+  return topic.startsWith(TYPING_TOPIC_PREFIX) ? topic.slice(TYPING_TOPIC_PREFIX.length) : undefined;
+}

@@ -22,6 +22,7 @@ import {
   postSchema,
   updatePostBody,
 } from './http-schemas.js';
+import { namedUser } from '../shared/identity.js';
 import { BlogService, type BlogActor } from './service.js';
 
 interface CreatePostBody {
@@ -38,10 +39,9 @@ interface UpdatePostBody {
   moderate_comments?: boolean;
 }
 
-/** The caller with a display name: the token's `name`, else the stored user's, else the id. */
+/** The caller with the display name stored on what they write. */
 async function actorOf(context: ServerContext, user: AuthUser): Promise<BlogActor> {
-  const name = user.name !== user.id ? user.name : ((await context.store.users.findById(user.id))?.name ?? user.id);
-  return { id: user.id, name, isStaff: user.isStaff };
+  return { ...(await namedUser(context, user)), isStaff: user.isStaff };
 }
 
 const bearer = [{ bearer: [] }];

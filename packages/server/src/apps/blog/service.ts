@@ -18,16 +18,13 @@ import type { ServerContext } from '../../core/context.js';
 import { ClientError } from '../../core/errors.js';
 import { encodeMessage } from '../../core/frame.js';
 import { EventBus } from '../../events/index.js';
+import type { PresenceMember } from '../../presence/types.js';
 import { BlogRepository, type BlogViewer, type LikeResult, type PostChanges } from '../../store/blog.js';
-import { blogGroups } from './groups.js';
-import { Heartbeat } from './heartbeat.js';
+import { announceDepartures } from '../shared/departures.js';
+import { Heartbeat } from '../shared/heartbeat.js';
+import { publish, type Origin, type OutgoingMessage } from '../shared/publish.js';
+import { blogGroups, postOfTypingTopic } from './groups.js';
 import { TypingTracker, type Typer } from './typing.js';
-
-/** The WebSocket connection a request came from: its copy of the broadcast carries `ref`. */
-export interface Origin {
-  consumer: Consumer;
-  ref: string | undefined;
-}
 
 /** A user acting on the blog, with the display name stored on what they write. */
 export interface BlogActor extends BlogViewer {
@@ -40,8 +37,6 @@ export interface NewPostInput {
   status: 'draft' | 'published';
   moderateComments: boolean;
 }
-
-type OutgoingMessage = { type: string; [key: string]: unknown };
 
 /** Period of the shared typing sweep: a silent typer is dropped within timeout + this. */
 const TYPING_SWEEP_MS = 1000;
@@ -58,6 +53,11 @@ function isHeld(post: BlogPost, author: BlogViewer): boolean {
   return post.moderate_comments && !author.isStaff && author.id !== post.author_id;
 }
 
+/** `user_typing` for a user who started or stopped typing, with who is typing now. */
+export function userTypingMessage(user: PresenceMember, isTyping: boolean, typingUsers: string[]): OutgoingMessage {
+  return { type: 'user_typing', data: { user: user.userName, user_id: user.userId, is_typing: isTyping, typing_users: typingUsers } };
+}
+
 const services = new WeakMap<ServerContext, BlogService>();
 
 export class BlogService {
@@ -66,6 +66,7 @@ export class BlogService {
   readonly typing: TypingTracker;
   private readonly bus: EventBus;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stopDepartures: (() => void) | undefined;
 
   /** The service of one server: its timers and typing entries are per instance. */
   static for(context: ServerContext): BlogService {
@@ -88,9 +89,18 @@ export class BlogService {
     );
   }
 
-  /** Starts the two shared timers: the seed-002 heartbeat and the typing sweep. */
+  /**
+   * Starts the two shared timers (the seed-002 heartbeat and the typing sweep) and
+   * `is_typing:false` for typers whose instance died.
+   */
   start(): void {
     this.heartbeat.start(this.context.options.heartbeatIntervalMs);
+    this.stopDepartures ??= announceDepartures(this.context, {
+      keyOf: postOfTypingTopic,
+      group: blogGroups.comments,
+      message: async (postId, user) => userTypingMessage(user, false, await this.typing.typingUsers(postId)),
+      exceptUser: true,
+    });
     if (this.sweepTimer) return;
     this.sweepTimer = setInterval(() => void this.typing.sweep(), TYPING_SWEEP_MS);
     this.sweepTimer.unref();
@@ -98,6 +108,8 @@ export class BlogService {
 
   stop(): void {
     this.heartbeat.stop();
+    this.stopDepartures?.();
+    this.stopDepartures = undefined;
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     this.typing.clear();
@@ -160,7 +172,7 @@ export class BlogService {
 
   /** Sends `post_stats` to everyone on the post socket (with `ref` on the origin's copy). */
   publishStats(postId: string, stats: BlogPostStats, origin?: Origin): Promise<void> {
-    return this.send(blogGroups.post(postId), { type: 'post_stats', data: stats }, origin);
+    return publish(this.context.layer, blogGroups.post(postId), { type: 'post_stats', data: stats }, origin);
   }
 
   // ---- likes ----
@@ -189,7 +201,7 @@ export class BlogService {
       approved: !isHeld(post, author),
     });
     if (comment.approved) {
-      await this.send(blogGroups.comments(post.id), { type: 'comment_added', data: comment }, origin);
+      await publish(this.context.layer, blogGroups.comments(post.id), { type: 'comment_added', data: comment }, origin);
       await this.publishStats(post.id, stats);
     } else {
       origin?.consumer.send({ type: 'comment_held', data: comment }, origin.ref);
@@ -205,7 +217,7 @@ export class BlogService {
     if (!result) throw new ClientError(ErrorCode.NotFound, 'Comment not found');
     const { comment, stats, changed } = result;
     if (changed) {
-      await this.send(blogGroups.comments(comment.post_id), { type: 'comment_approved', data: comment });
+      await publish(this.context.layer, blogGroups.comments(comment.post_id), { type: 'comment_approved', data: comment });
       await this.publishStats(comment.post_id, stats);
       const post = await this.repository.findPost(comment.post_id);
       if (post) await this.bus.publish('comment.approved', { comment, post, approvedBy: staff.id });
@@ -233,17 +245,7 @@ export class BlogService {
 
   /** `user_typing` to the post's comment sockets, never to the typer's own connections. */
   private async broadcastTyping(typer: Typer, isTyping: boolean): Promise<void> {
-    const typingUsers = await this.typing.typingUsers(typer.postId);
-    const message = {
-      type: 'user_typing',
-      data: { user: typer.userName, user_id: typer.userId, is_typing: isTyping, typing_users: typingUsers },
-    };
+    const message = userTypingMessage(typer, isTyping, await this.typing.typingUsers(typer.postId));
     await this.context.layer.groupSend(blogGroups.comments(typer.postId), encodeMessage(message), { exceptUser: typer.userId });
-  }
-
-  /** Encodes once; with an origin, its connection gets a copy carrying `ref`. */
-  private send(group: string, message: OutgoingMessage, origin?: Origin): Promise<void> {
-    if (origin) return origin.consumer.broadcast(group, message, { ref: origin.ref });
-    return this.context.layer.groupSend(group, encodeMessage(message));
   }
 }

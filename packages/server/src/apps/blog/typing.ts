@@ -20,6 +20,8 @@ export interface Typer {
 
 interface Entry extends Typer {
   expiresAt: number;
+  /** The connection's Presence join went through. */
+  joined: boolean;
 }
 
 export class TypingTracker {
@@ -34,15 +36,25 @@ export class TypingTracker {
     private readonly logger: Logger,
   ) {}
 
-  /** A `typing_start`: true when the user was not typing on this post before (anywhere). */
+  /**
+   * A `typing_start`: true when the user was not typing on this post before (anywhere).
+   * Clients repeat it per keystroke; a connection already typing on the post only has
+   * its timeout refreshed, without a Presence round trip.
+   */
   async begin(typer: Typer): Promise<boolean> {
+    const previous = this.entries.get(typer.connectionId);
+    const joined = previous?.joined === true && previous.postId === typer.postId;
+    const entry: Entry = { ...typer, expiresAt: Date.now() + this.timeoutMs, joined };
     this.entries.delete(typer.connectionId);
-    this.entries.set(typer.connectionId, { ...typer, expiresAt: Date.now() + this.timeoutMs });
+    this.entries.set(typer.connectionId, entry);
+    if (joined) return false;
     const { changed } = await this.presence.join(
       typingTopic(typer.postId),
       { userId: typer.userId, userName: typer.userName },
       typer.connectionId,
     );
+    // Only now: after a failed join the next `typing_start` tries again.
+    entry.joined = true;
     return changed;
   }
 

@@ -43,7 +43,7 @@ export class ChannelConsumer extends Consumer {
   override async onDisconnect(): Promise<void> {
     const channel = this.current;
     await this.service.connectionClosed(channel, this);
-    await this.service.broadcastPresence(channel, this);
+    await this.service.broadcastPresence(channel);
   }
 
   async postMessage(input: ChannelMessageIn, ref: string | undefined): Promise<void> {

@@ -11,6 +11,7 @@ import { routeCallers } from '../../http/authenticate.js';
 import { HttpError, asHttp } from '../../http/errors.js';
 import { errorResponses, type IdParams } from '../../http/schemas.js';
 import type { Channel } from '../../store/workspaces.js';
+import { namedUser } from '../shared/identity.js';
 import {
   historyQuery,
   historySchema,
@@ -22,7 +23,7 @@ import {
   readMarkerSchema,
   userIdBody,
 } from './http-schemas.js';
-import { ChannelsService, authorOf } from './service.js';
+import { ChannelsService } from './service.js';
 
 interface HistoryQuerystring {
   before_seq?: number;
@@ -104,7 +105,7 @@ export function channelRoutes(fastify: FastifyInstance, context: ServerContext):
     },
     async (request, reply) => {
       const channel = await accessibleChannel(request);
-      const author = await authorOf(context, caller(request));
+      const author = await namedUser(context, caller(request));
       const result = await asHttp(service.postMessage(channel, author, request.body ?? {}));
       return reply.code(result.created ? 201 : 200).send(result.message);
     },

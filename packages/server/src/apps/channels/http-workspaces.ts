@@ -10,6 +10,7 @@ import { routeCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
 import { errorResponses, type IdParams } from '../../http/schemas.js';
 import type { Workspace } from '../../store/workspaces.js';
+import { memberWorkspace as findMemberWorkspace } from '../shared/workspaces.js';
 import {
   channelBody,
   channelSchema,
@@ -26,14 +27,8 @@ export function workspaceRoutes(fastify: FastifyInstance, context: ServerContext
   const { store } = context;
   const { authenticate, caller } = routeCallers(context);
 
-  /** The workspace when the caller is a member; otherwise 404 (never reveal that it exists). */
-  const memberWorkspace = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Workspace> => {
-    const workspace = await store.workspaces.find(request.params.id);
-    if (!workspace || !(await store.workspaces.isMember(workspace.id, caller(request).id))) {
-      throw new HttpError(ErrorCode.NotFound, 'Workspace not found');
-    }
-    return workspace;
-  };
+  const memberWorkspace = (request: FastifyRequest<{ Params: IdParams }>): Promise<Workspace> =>
+    findMemberWorkspace(store, request.params.id, caller(request).id);
 
   fastify.post<{ Body: { name: string } }>(
     '/api/workspaces',

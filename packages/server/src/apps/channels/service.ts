@@ -11,7 +11,6 @@ import {
   type ChannelReadMarker,
   type MessageAttachment,
 } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { Consumer } from '../../core/consumer.js';
 import { CONNECTIONS_TOPIC, type ServerContext } from '../../core/context.js';
 import { ClientError } from '../../core/errors.js';
@@ -25,18 +24,13 @@ import {
   type SendResult,
 } from '../../store/messages.js';
 import type { Channel } from '../../store/workspaces.js';
+import { publish, type Origin, type OutgoingMessage } from '../shared/publish.js';
 import { AudienceCache } from './audience.js';
 import { TypingTracker, type Typer } from './typing.js';
 import { wireMessage, wireReadMarker } from './wire.js';
 
 /** The channel-layer group of a channel's connections. */
 export const channelGroup = (channelId: string): string => `channel:${channelId}`;
-
-/** The WebSocket connection a request came from: it gets the reply carrying `ref`. */
-export interface Origin {
-  consumer: Consumer;
-  ref: string | undefined;
-}
 
 export interface PostResult {
   message: ChannelMessage;
@@ -109,7 +103,7 @@ export class ChannelsService {
     }
     const message = wireMessage(result.message);
     const out = { type: 'message', data: message };
-    if (result.created) await this.publish(channel.id, out, origin);
+    if (result.created) await publish(this.context.layer, channelGroup(channel.id), out, origin);
     // A retry: only the retrying connection needs its answer; everyone else already has it.
     else origin?.consumer.send(out, origin.ref);
     return { message, created: result.created };
@@ -145,7 +139,7 @@ export class ChannelsService {
     if (!result) throw new ClientError(ErrorCode.NotFound, 'Message not found in this channel');
     const marker = wireReadMarker(result.marker);
     const out = { type: 'read', data: marker };
-    if (result.moved) await this.publish(channel.id, out, origin);
+    if (result.moved) await publish(this.context.layer, channelGroup(channel.id), out, origin);
     // The marker did not move: the caller learns where it is; nothing changed for the others.
     else origin?.consumer.send(out, origin.ref);
     return { marker, moved: result.moved };
@@ -167,9 +161,8 @@ export class ChannelsService {
   }
 
   private typingExpired(typer: Typer): void {
-    this.sendTypingStopped(typer).catch((error: unknown) => {
-      this.context.logger.error({ err: error, channel: typer.channelId }, 'typing timeout broadcast failed');
-    });
+    // The server's layer logs a failed cross-instance hop itself (core/fanout.ts).
+    void this.sendTypingStopped(typer);
   }
 
   private sendTypingStopped(typer: Typer): Promise<void> {
@@ -181,36 +174,16 @@ export class ChannelsService {
 
   /**
    * `presence {online_users}` to the channel: its audience with at least one live
-   * connection anywhere. `leaving` is a connection being closed: the core drops it
-   * from the connections topic only after onDisconnect, so it is counted out here.
+   * connection anywhere (a closing connection has already left the connections topic).
    */
-  async broadcastPresence(channel: Channel, leaving?: Consumer): Promise<void> {
-    const { presence } = this.context;
+  async broadcastPresence(channel: Channel): Promise<void> {
     const audience = await this.audience.get(channel);
-    let online = await presence.filterPresent(CONNECTIONS_TOPIC, audience);
-    if (leaving && (await presence.userConnectionCount(CONNECTIONS_TOPIC, leaving.user.id)) <= 1) {
-      online = online.filter((userId) => userId !== leaving.user.id);
-    }
+    const online = await this.context.presence.filterPresent(CONNECTIONS_TOPIC, audience);
     const frame = encodeMessage({ type: 'presence', data: { online_users: online } });
     await this.context.layer.groupSend(channelGroup(channel.id), frame);
   }
-
-  // ---- fan-out ----
-
-  /** Encodes once; the origin connection (if any) gets its copy with `ref`. */
-  private publish(channelId: string, message: { type: string; [key: string]: unknown }, origin?: Origin): Promise<void> {
-    if (origin) return origin.consumer.broadcast(channelGroup(channelId), message, { ref: origin.ref });
-    return this.context.layer.groupSend(channelGroup(channelId), encodeMessage(message));
-  }
 }
 
-function typingMessage(userId: string, userName: string, isTyping: boolean): { type: string; data: Record<string, unknown> } {
+function typingMessage(userId: string, userName: string, isTyping: boolean): OutgoingMessage {
   return { type: 'typing', data: { user_id: userId, user_name: userName, is_typing: isTyping } };
-}
-
-/** The display name for messages posted over REST: the token's `name`, else the stored user's. */
-export async function authorOf(context: ServerContext, user: AuthUser): Promise<MessageAuthor> {
-  if (user.name !== user.id) return { id: user.id, name: user.name };
-  const stored = await context.store.users.findById(user.id);
-  return { id: user.id, name: stored?.name ?? user.id };
 }

@@ -6,9 +6,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_CONVERSATION_PAGE_LIMIT, ErrorCode, type ConversationMessageType } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { ServerContext } from '../../core/context.js';
-import { requireApiKeyOrStaff, requireUser } from '../../http/authenticate.js';
+import { apiKeyOf, requireApiKeyOrStaff, requireUser, routeCallers } from '../../http/authenticate.js';
 import { HttpError, asHttp } from '../../http/errors.js';
 import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import type { Conversation } from '../../store/conversations.js';
@@ -23,7 +22,8 @@ import {
   messageRecordSchema,
   readResultSchema,
 } from './http-schemas.js';
-import { ConversationsService, senderOf } from './service.js';
+import { namedUser } from '../shared/identity.js';
+import { ConversationsService } from './service.js';
 
 interface CreateBody {
   client_id: string;
@@ -40,27 +40,18 @@ interface MessageBody {
 }
 
 /** The seed's opening message when a job application is accepted. */
-export function defaultSystemText(title: string): string {
+function defaultSystemText(title: string): string {
   return `Job '${title}' has been accepted. Chat is now active.`;
-}
-
-function sendsApiKey(request: FastifyRequest): boolean {
-  return typeof request.headers['x-api-key'] === 'string' || request.headers.authorization?.startsWith('Api-Key ') === true;
 }
 
 export function conversationRoutes(fastify: FastifyInstance, context: ServerContext): void {
   const service = ConversationsService.for(context);
   const { users } = context.store;
-  // Authentication runs before validation, so an anonymous caller gets 401, never a 400 about its input.
-  const callers = new WeakMap<FastifyRequest, AuthUser | 'api-key'>();
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, await requireUser(context, request));
-  };
+  const { authenticate, caller } = routeCallers(context);
   /** Creation also takes the server API key (the job backend creating the chat when it accepts an application). */
-  const authenticateCreator = async (request: FastifyRequest): Promise<void> => {
-    callers.set(request, sendsApiKey(request) ? await requireApiKeyOrStaff(context, request) : await requireUser(context, request));
-  };
-  const caller = (request: FastifyRequest): AuthUser => callers.get(request) as AuthUser;
+  const creators = routeCallers(context, (request) =>
+    apiKeyOf(request) !== undefined ? requireApiKeyOrStaff(context, request) : requireUser(context, request),
+  );
 
   const participantConversation = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Conversation> => {
     const conversation = await service.accessible(request.params.id, caller(request).id);
@@ -71,7 +62,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
   fastify.post<{ Body: CreateBody }>(
     '/api/chat/conversations',
     {
-      onRequest: authenticateCreator,
+      onRequest: creators.authenticate,
       schema: {
         tags: ['conversations'],
         summary:
@@ -84,7 +75,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
     async (request, reply) => {
       const body = request.body;
       if (body.client_id === body.worker_id) throw new HttpError(ErrorCode.InvalidPayload, 'client_id and worker_id must be different users');
-      const who = callers.get(request)!;
+      const who = creators.caller(request);
       const callerId = who === 'api-key' ? undefined : who.id;
       const allowed = who === 'api-key' || who.isStaff || callerId === body.client_id || callerId === body.worker_id;
       if (!allowed) throw new HttpError(ErrorCode.Forbidden, 'Only the client, the worker, staff or the API key can create this conversation');
@@ -160,7 +151,7 @@ export function conversationRoutes(fastify: FastifyInstance, context: ServerCont
     async (request, reply) => {
       const conversation = await participantConversation(request);
       const body = request.body;
-      const sender = await senderOf(context, caller(request));
+      const sender = await namedUser(context, caller(request));
       const text = body?.message_text ?? body?.message ?? '';
       const message = await asHttp(service.send(conversation, sender, body?.message_type ?? 'TEXT', text));
       return reply.code(201).send(message);

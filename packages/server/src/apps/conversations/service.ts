@@ -22,7 +22,6 @@ import {
   type ConversationMessageType,
   type ConversationReadResult,
 } from '@switchboard/protocol';
-import type { AuthUser } from '../../core/auth.js';
 import type { Consumer } from '../../core/consumer.js';
 import type { ServerContext } from '../../core/context.js';
 import { ClientError } from '../../core/errors.js';
@@ -35,6 +34,7 @@ import {
   type ConversationSender,
   type NewConversation,
 } from '../../store/conversations.js';
+import { publish, type Origin } from '../shared/publish.js';
 import { wireConversation, wireMessage, wireMessageRecord } from './wire.js';
 
 /** The channel-layer group of a conversation's connections. */
@@ -42,18 +42,10 @@ export const conversationGroup = (conversationId: string): string => `conversati
 /** The presence topic of a conversation's connections (delivery state reads it). */
 export const conversationTopic = conversationGroup;
 
-/** The WebSocket connection a request came from: it gets the reply carrying `ref`. */
-export interface Origin {
-  consumer: Consumer;
-  ref: string | undefined;
-}
-
 export interface CreateResult {
   conversation: ConversationInfo;
   created: boolean;
 }
-
-type OutgoingMessage = { type: string; [key: string]: unknown };
 
 const services = new WeakMap<ServerContext, ConversationsService>();
 
@@ -132,7 +124,7 @@ export class ConversationsService {
       if (error instanceof UnknownConversationError) throw new ClientError(ErrorCode.NotFound, 'Conversation not found');
       throw error;
     }
-    await this.publish(conversation.id, { type: 'message', message: wireMessage(stored) }, origin);
+    await publish(this.context.layer, conversationGroup(conversation.id), { type: 'message', message: wireMessage(stored) }, origin);
     return wireMessageRecord(stored);
   }
 
@@ -164,19 +156,4 @@ export class ConversationsService {
       { except: 'user' },
     );
   }
-
-  // ---- fan-out ----
-
-  /** Encodes once; the origin connection (if any) gets its copy with `ref`. */
-  private publish(conversationId: string, message: OutgoingMessage, origin?: Origin): Promise<void> {
-    if (origin) return origin.consumer.broadcast(conversationGroup(conversationId), message, { ref: origin.ref });
-    return this.context.layer.groupSend(conversationGroup(conversationId), encodeMessage(message));
-  }
-}
-
-/** The display name for messages sent over REST: the token's `name`, else the stored user's. */
-export async function senderOf(context: ServerContext, user: AuthUser): Promise<ConversationSender> {
-  if (user.name !== user.id) return { id: user.id, name: user.name };
-  const stored = await context.store.users.findById(user.id);
-  return { id: user.id, name: stored?.name ?? user.id };
 }

@@ -19,6 +19,7 @@ import { routeCallers } from '../../http/authenticate.js';
 import { HttpError } from '../../http/errors.js';
 import { errorResponses, idParams, type IdParams } from '../../http/schemas.js';
 import type { Document, DocumentVersion } from '../../store/documents.js';
+import { memberWorkspace } from '../shared/workspaces.js';
 import { accessibleDocument } from './access.js';
 
 const documentSchema = {
@@ -96,10 +97,7 @@ export function documentRoutes(fastify: FastifyInstance, context: ServerContext)
     },
     async (request, reply) => {
       const user = caller(request);
-      const workspace = await store.workspaces.find(request.params.id);
-      if (!workspace || !(await store.workspaces.isMember(workspace.id, user.id))) {
-        throw new HttpError(ErrorCode.NotFound, 'Workspace not found');
-      }
+      const workspace = await memberWorkspace(store, request.params.id, user.id);
       const content = request.body.content ?? '';
       const maxBytes = maxDocumentBytes(context.options.maxMessageBytes);
       if (Buffer.byteLength(content) > maxBytes) throw new HttpError(ErrorCode.TooLarge, `content must be at most ${maxBytes} bytes of UTF-8`);

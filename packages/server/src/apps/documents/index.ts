@@ -10,7 +10,8 @@ import { documentRoutes } from './http.js';
 import { DocumentHub } from './hub.js';
 import type { PersistTiming } from './registry.js';
 import { DocumentYjsConsumer } from './yjs-consumer.js';
-import { announceDocumentDepartures } from './presence.js';
+import { documentDepartures } from './presence.js';
+import { announceDepartures } from '../shared/departures.js';
 
 export interface DocumentsAppOptions {
   /** When edits made over Yjs are stored (and reach JSON clients as `document_updated`). */
@@ -36,7 +37,7 @@ export function documentsApp(options: DocumentsAppOptions = {}): App {
     ],
     http: documentRoutes,
     start(context) {
-      stopDepartures = announceDocumentDepartures(context);
+      stopDepartures = announceDepartures(context, documentDepartures);
       documentHub.start();
     },
     stop() {

@@ -72,7 +72,12 @@ export class LiveDocument implements LayerMember {
    */
   admits(update: Uint8Array): boolean {
     const limit = maxDocumentBytes(this.host.options.maxMessageBytes);
-    return Buffer.byteLength(this.content) + updateGrowthBytes(update) <= limit;
+    const growth = updateGrowthBytes(update);
+    const text = contentText(this.doc);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: away from the limit, the text (built
+    // whole by toString) need not be measured on every keystroke.
+    if (text.length * 3 + growth <= limit) return true;
+    return Buffer.byteLength(text.toString()) + growth <= limit;
   }
 
   /** Applies a client's update; it is relayed to every other Yjs client and marks the replica dirty. */
@@ -84,9 +89,8 @@ export class LiveDocument implements LayerMember {
   relay(payload: Uint8Array, except?: LayerMember): void {
     const frame = binaryFrame(payload);
     this.ownFrames.add(frame);
-    this.host.layer.groupSend(this.group, frame, except ? { except } : undefined).catch((error: unknown) => {
-      this.host.logger.error({ err: error, document: this.documentId }, 'yjs relay failed');
-    });
+    // The server's layer logs a failed cross-instance hop itself (core/fanout.ts).
+    void this.host.layer.groupSend(this.group, frame, except ? { except } : undefined);
   }
 
   /** Layer delivery: updates and awareness from other instances and from JSON edits. */

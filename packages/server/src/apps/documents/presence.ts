@@ -7,8 +7,20 @@
 import { MAX_DOCUMENT_USERS_LISTED, type DocumentUser } from '@switchboard/protocol';
 import type { Consumer } from '../../core/consumer.js';
 import type { ServerContext } from '../../core/context.js';
-import { encodeMessage } from '../../core/frame.js';
+import type { DepartureNotice } from '../shared/departures.js';
+import type { OutgoingMessage } from '../shared/publish.js';
 import { documentGroup, documentOfTopic, documentTopic } from './groups.js';
+
+/** `user_left`: the user's last connection on the document left, or their instance died. */
+export function userLeftMessage(userId: string): OutgoingMessage {
+  return { type: 'user_left', data: { user_id: userId } };
+}
+
+export const documentDepartures: DepartureNotice<string> = {
+  keyOf: documentOfTopic,
+  group: documentGroup,
+  message: (_documentId, user) => userLeftMessage(user.userId),
+};
 
 export async function enterDocument(consumer: Consumer, documentId: string): Promise<void> {
   const { user } = consumer;
@@ -25,26 +37,10 @@ export function announceJoin(consumer: Consumer, documentId: string): Promise<vo
 export async function leaveDocument(consumer: Consumer, documentId: string, ref?: string): Promise<void> {
   const { changed } = await consumer.host.presence.leave(documentTopic(documentId), consumer.user.id, consumer.id);
   if (!changed) return;
-  await consumer.broadcast(documentGroup(documentId), { type: 'user_left', data: { user_id: consumer.user.id } }, ref === undefined ? {} : { ref });
+  await consumer.broadcast(documentGroup(documentId), userLeftMessage(consumer.user.id), ref === undefined ? {} : { ref });
 }
 
 export async function presentUsers(host: ServerContext, documentId: string): Promise<DocumentUser[]> {
   const members = await host.presence.members(documentTopic(documentId), MAX_DOCUMENT_USERS_LISTED);
   return members.map((member) => ({ user_id: member.userId, user_name: member.userName }));
-}
-
-/**
- * `user_left` for users whose instance died: no onDisconnect runs for them, so the
- * cluster-wide Presence reports them once its entries expire, on exactly one live
- * instance, which tells the document's JSON clients through the channel layer.
- */
-export function announceDocumentDepartures(context: Pick<ServerContext, 'presence' | 'layer'>): () => void {
-  return context.presence.onDeparted((topic, userIds) => {
-    const documentId = documentOfTopic(topic);
-    if (documentId === undefined) return;
-    for (const userId of userIds) {
-      // The server's layer logs a failed cross-instance hop itself (core/fanout.ts).
-      void context.layer.groupSend(documentGroup(documentId), encodeMessage({ type: 'user_left', data: { user_id: userId } }));
-    }
-  });
 }

@@ -9,7 +9,6 @@
 import { CloseCode, CloseReason } from '@switchboard/protocol';
 import { Consumer, type HandlerTable } from '../../core/consumer.js';
 import { binaryFrame } from '../../core/frame.js';
-import { countMalformed } from '../../core/limits.js';
 import { accessibleDocument } from './access.js';
 import { documentYjsGroup } from './groups.js';
 import type { DocumentHub } from './hub.js';
@@ -71,7 +70,7 @@ export abstract class DocumentYjsConsumer extends Consumer {
     try {
       message = decodeYjsMessage(data);
     } catch {
-      return this.malformedBinary();
+      return this.noteMalformed();
     }
     switch (message.kind) {
       case 'step1':
@@ -97,7 +96,7 @@ export abstract class DocumentYjsConsumer extends Consumer {
     try {
       admitted = live.admits(update);
     } catch {
-      return this.malformedBinary();
+      return this.noteMalformed();
     }
     if (!admitted) {
       // Applying it would take the document past its size limit. A CRDT update cannot
@@ -110,7 +109,7 @@ export abstract class DocumentYjsConsumer extends Consumer {
       live.applyFromClient(update, this);
     } catch (error) {
       this.host.logger.warn({ err: error, document: this.documentId }, 'yjs update rejected');
-      return this.malformedBinary();
+      return this.noteMalformed();
     }
     // Something this update builds on never arrived (e.g. dropped by the rate limit):
     // our state vector makes the client send it again.
@@ -122,7 +121,7 @@ export abstract class DocumentYjsConsumer extends Consumer {
     try {
       changes = live.awareness.apply(update);
     } catch {
-      return this.malformedBinary();
+      return this.noteMalformed();
     }
     if (changes.length === 0) return;
     const clients = (this.awarenessClients ??= new Set());
@@ -134,12 +133,5 @@ export abstract class DocumentYjsConsumer extends Consumer {
     // sender too, as y-websocket's server does: a provider that hears nothing for 30 s
     // reconnects, and its own 15 s awareness renewal is what a lone client hears.
     live.relay(awarenessMessage(encodeAwarenessUpdate(changes)));
-  }
-
-  /** Undecodable binary counts towards the malformed limit; Yjs has no error message to send. */
-  private malformedBinary(): void {
-    if (countMalformed(this, this.host.options, Date.now())) {
-      this.close(CloseCode.MalformedMessages, CloseReason.TooManyMalformed);
-    }
   }
 }

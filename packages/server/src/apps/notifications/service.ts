@@ -48,7 +48,7 @@ export interface PushOptions {
   except?: LayerMember;
 }
 
-type ServiceContext = Pick<ServerContext, 'store' | 'layer' | 'logger'>;
+type ServiceContext = Pick<ServerContext, 'store' | 'layer'>;
 
 const services = new WeakMap<ServiceContext, NotificationService>();
 
@@ -68,18 +68,15 @@ export class NotificationService {
   /**
    * Persists a notification for `userId`, then pushes it to the user's notification
    * connections whose filter lets its type through. Resolves once it is committed and
-   * handed to the channel layer; a failed push is logged, not thrown: the row is the
-   * delivery guarantee (`unread_count` / `get_notifications` on the next connect), and
-   * a caller retrying on an error would create a duplicate.
+   * handed to the channel layer; a failed cross-instance push is logged by the layer,
+   * not thrown (core/fanout.ts): the row is the delivery guarantee (`unread_count` /
+   * `get_notifications` on the next connect), and a caller retrying on an error would
+   * create a duplicate.
    */
   async notify(userId: string, input: NotificationInput): Promise<Notification> {
     const notification = await this.context.store.notifications.create(userId, input);
     const frame = encodeMessage({ type: 'notification', data: notification });
-    await this.send(
-      [notificationGroups.allTypes(userId), notificationGroups.userType(userId, notification.notification_type)],
-      frame,
-      { userId, notification: notification.id },
-    );
+    await this.send([notificationGroups.allTypes(userId), notificationGroups.userType(userId, notification.notification_type)], frame);
     return notification;
   }
 
@@ -101,7 +98,7 @@ export class NotificationService {
       created_at: new Date().toISOString(),
       read_at: null,
     };
-    await this.send([notificationGroups.broadcast(type)], encodeMessage({ type: 'notification', data: notification }), { type });
+    await this.send([notificationGroups.broadcast(type)], encodeMessage({ type: 'notification', data: notification }));
     return notification;
   }
 
@@ -133,14 +130,11 @@ export class NotificationService {
   /** Sends `unread_count {count}` to every notification connection of the user. */
   async pushUnreadCount(userId: string, count: number, options: PushOptions = {}): Promise<void> {
     const frame = encodeMessage(unreadCountMessage(count));
-    await this.send([notificationGroups.inbox(userId)], frame, { userId }, options.except);
+    await this.send([notificationGroups.inbox(userId)], frame, options.except);
   }
 
-  private async send(groups: string[], frame: Buffer, about: Record<string, string>, except?: LayerMember): Promise<void> {
-    const { layer, logger } = this.context;
-    const results = await Promise.allSettled(groups.map((group) => layer.groupSend(group, frame, except ? { except } : undefined)));
-    for (const result of results) {
-      if (result.status === 'rejected') logger.error({ err: result.reason, ...about }, 'notification push failed');
-    }
+  private async send(groups: string[], frame: Buffer, except?: LayerMember): Promise<void> {
+    const { layer } = this.context;
+    await Promise.all(groups.map((group) => layer.groupSend(group, frame, except ? { except } : undefined)));
   }
 }

@@ -5,11 +5,11 @@
  */
 import { PROJECT_PRESENCE_PATH, PROJECT_TICKETS_PATH } from '@switchboard/protocol';
 import type { App } from '../../core/app.js';
-import { announceDepartures } from './departures.js';
+import { announceDepartures } from '../shared/departures.js';
 import { routeAccess } from './http-access.js';
 import { projectRoutes } from './http-projects.js';
 import { ticketRoutes } from './http-tickets.js';
-import { ProjectPresenceConsumer } from './presence-consumer.js';
+import { ProjectPresenceConsumer, projectPresenceDepartures } from './presence-consumer.js';
 import { ProjectsService } from './service.js';
 import { ProjectTicketsConsumer } from './tickets-consumer.js';
 
@@ -31,7 +31,7 @@ export function projectsApp(): App {
     },
     start(context) {
       unsubscribe?.();
-      unsubscribe = announceDepartures(context);
+      unsubscribe = announceDepartures(context, projectPresenceDepartures);
     },
     stop() {
       unsubscribe?.();

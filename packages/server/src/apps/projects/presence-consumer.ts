@@ -8,8 +8,23 @@
  */
 import { MAX_PROJECT_PRESENCE_USERS, projectPresenceClientSchemas } from '@switchboard/protocol';
 import { Consumer, on, type HandlerTable } from '../../core/consumer.js';
-import { presenceGroup, presenceTopic } from './groups.js';
+import type { PresenceMember } from '../../presence/types.js';
+import type { DepartureNotice } from '../shared/departures.js';
+import type { OutgoingMessage } from '../shared/publish.js';
+import { presenceGroup, presenceTopic, projectOfPresenceTopic } from './groups.js';
 import { ProjectsService } from './service.js';
+
+/** `user_status joined|left` of a user's first or last connection in the project's presence. */
+export function userStatusMessage(action: 'joined' | 'left', user: PresenceMember): OutgoingMessage {
+  return { type: 'user_status', action, user_id: user.userId, username: user.userName };
+}
+
+/** `user_status left` also when the user's instance dies (PROTOCOL.md §5). */
+export const projectPresenceDepartures: DepartureNotice<string> = {
+  keyOf: projectOfPresenceTopic,
+  group: presenceGroup,
+  message: (_projectId, user) => userStatusMessage('left', user),
+};
 
 export class ProjectPresenceConsumer extends Consumer {
   static override handlers: HandlerTable<ProjectPresenceConsumer> = {
@@ -62,6 +77,6 @@ export class ProjectPresenceConsumer extends Consumer {
   }
 
   private broadcastStatus(action: 'joined' | 'left'): Promise<void> {
-    return this.broadcast(presenceGroup(this.projectId), { type: 'user_status', action, user_id: this.user.id, username: this.username });
+    return this.broadcast(presenceGroup(this.projectId), userStatusMessage(action, { userId: this.user.id, userName: this.username }));
   }
 }

@@ -96,12 +96,9 @@ export class ProjectsService {
     return this.publish(ticket.projectId, { type: 'ticket_update', action, data: ticketUpdateData(ticket, actor.username) });
   }
 
-  private async publish(projectId: string, message: { type: string; [key: string]: unknown }): Promise<void> {
-    try {
-      await this.context.layer.groupSend(ticketsGroup(projectId), encodeMessage(message));
-    } catch (error) {
-      this.context.logger.error({ err: error, project: projectId, type: message.type }, 'ticket broadcast failed');
-    }
+  /** A failed cross-instance hop is logged by the server's layer, not thrown (core/fanout.ts). */
+  private publish(projectId: string, message: { type: string; [key: string]: unknown }): Promise<void> {
+    return this.context.layer.groupSend(ticketsGroup(projectId), encodeMessage(message));
   }
 
   private async deliver(planned: readonly PlannedNotification[]): Promise<void> {

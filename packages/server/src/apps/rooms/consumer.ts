@@ -7,6 +7,9 @@ import { ErrorCode, roomsClientSchemas } from '@switchboard/protocol';
 import { Consumer, on, type HandlerTable } from '../../core/consumer.js';
 import { CONNECTIONS_TOPIC } from '../../core/context.js';
 import { ClientError } from '../../core/errors.js';
+import type { PresenceMember } from '../../presence/types.js';
+import type { DepartureNotice } from '../shared/departures.js';
+import type { OutgoingMessage } from '../shared/publish.js';
 
 export const roomGroup = (room: string): string => `room:${room}`;
 /** The presence topic of a room; the same name as its group. */
@@ -17,6 +20,13 @@ const ROOM_TOPIC_PREFIX = 'room:';
 export function roomOfTopic(topic: string): string | undefined {
   return topic.startsWith(ROOM_TOPIC_PREFIX) ? topic.slice(ROOM_TOPIC_PREFIX.length) : undefined;
 }
+
+/** `<user> left`: the user's last connection in the room left, or their instance died. */
+export function roomLeftMessage(room: string, user: PresenceMember): OutgoingMessage {
+  return { type: 'system', message: `${user.userId} left`, room, user_id: user.userId, user_name: user.userName };
+}
+
+export const roomDepartures: DepartureNotice<string> = { keyOf: roomOfTopic, group: roomGroup, message: roomLeftMessage };
 
 export class RoomsConsumer extends Consumer {
   static override handlers: HandlerTable<RoomsConsumer> = {
@@ -73,15 +83,7 @@ export class RoomsConsumer extends Consumer {
     await this.leave(roomGroup(room));
     const { changed } = await this.host.presence.leave(roomTopic(room), this.user.id, this.id);
     // Only when the user's last connection left the room (another tab may still be in it).
-    if (changed) {
-      await this.broadcast(roomGroup(room), {
-        type: 'system',
-        message: `${this.user.id} left`,
-        room,
-        user_id: this.user.id,
-        user_name: this.user.name,
-      });
-    }
+    if (changed) await this.broadcast(roomGroup(room), roomLeftMessage(room, { userId: this.user.id, userName: this.user.name }));
   }
 
   sendToRoom(room: string, text: string, ref: string | undefined): Promise<void> {

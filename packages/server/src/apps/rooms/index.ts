@@ -1,7 +1,7 @@
 import { ROOMS_PATH } from '@switchboard/protocol';
 import type { App } from '../../core/app.js';
-import { RoomsConsumer } from './consumer.js';
-import { announceRoomDepartures } from './departures.js';
+import { announceDepartures } from '../shared/departures.js';
+import { RoomsConsumer, roomDepartures } from './consumer.js';
 
 export function roomsApp(): App {
   let stopDepartures: (() => void) | undefined;
@@ -9,7 +9,7 @@ export function roomsApp(): App {
     name: 'rooms',
     routes: [{ path: ROOMS_PATH, consumer: RoomsConsumer }],
     start(context) {
-      stopDepartures = announceRoomDepartures(context);
+      stopDepartures = announceDepartures(context, roomDepartures);
     },
     stop() {
       stopDepartures?.();

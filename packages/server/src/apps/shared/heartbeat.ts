@@ -1,6 +1,7 @@
 /**
- * Seed 002 endpoints push `{"type":"heartbeat"}` every `heartbeatIntervalMs`. One
- * timer for every blog connection of this instance, one encoded frame per tick.
+ * Seed 002 endpoints (blog, analytics dashboard) push `{"type":"heartbeat"}` every
+ * `heartbeatIntervalMs`. One timer per owner for all of its connections on this
+ * instance, one encoded frame per tick.
  */
 import { encodeMessage } from '../../core/frame.js';
 import type { LayerMember } from '../../layer/types.js';
