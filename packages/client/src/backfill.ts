@@ -14,10 +14,11 @@ const RECENT_IDS = 1000;
 /** The application's `history` requests awaiting their reply; unanswered ones (timed out, lost) age out. */
 const PENDING_QUERIES = 100;
 
-function chatMessage(value: unknown): ChannelMessage | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+/** A stored chat message as far as ordering and deduplication need: a string `id` and a numeric `seq`. */
+export function isChannelMessage(value: unknown): value is ChannelMessage {
+  if (typeof value !== 'object' || value === null) return false;
   const { id, seq } = value as Partial<ChannelMessage>;
-  return typeof id === 'string' && typeof seq === 'number' ? (value as ChannelMessage) : undefined;
+  return typeof id === 'string' && typeof seq === 'number';
 }
 
 class RecentIds {
@@ -89,7 +90,7 @@ export class ChannelBackfill {
     const data = (reply.data ?? {}) as { messages?: unknown };
     const messages = Array.isArray(data.messages) ? data.messages : [];
     let newest = after;
-    for (const message of messages) newest = Math.max(newest, chatMessage(message)?.seq ?? 0);
+    for (const message of messages) if (isChannelMessage(message)) newest = Math.max(newest, message.seq);
     this.seed(newest);
   }
 
@@ -106,7 +107,7 @@ export class ChannelBackfill {
 
   /** A live `message` event: what to deliver now (nothing while catching up or for a duplicate). */
   live(message: ServerMessage): ServerMessage[] {
-    if (!chatMessage(message.data)) return [message];
+    if (!isChannelMessage(message.data)) return [message];
     if (this.held) {
       this.held.push(message);
       return [];
@@ -120,11 +121,11 @@ export class ChannelBackfill {
    */
   page(reply: ServerMessage): { deliver: ServerMessage[]; done: boolean } {
     const data = (reply.data ?? {}) as { messages?: unknown; has_more?: unknown };
-    const messages = Array.isArray(data.messages) ? data.messages.map(chatMessage) : [];
+    const messages: unknown[] = Array.isArray(data.messages) ? data.messages : [];
     const deliver: ServerMessage[] = [];
     let progressed = false;
     for (const stored of messages) {
-      if (!stored) continue;
+      if (!isChannelMessage(stored)) continue;
       if (stored.seq > this.cursor) {
         progressed = true;
         this.cursor = stored.seq;
@@ -135,16 +136,16 @@ export class ChannelBackfill {
     // Without progress another page would ask for the same range again.
     const done = data.has_more !== true || !progressed;
     if (done) {
-      const held = (this.held ?? []).sort((a, b) => chatMessage(a.data)!.seq - chatMessage(b.data)!.seq);
+      const held = (this.held ?? []).sort((a, b) => (a.data as ChannelMessage).seq - (b.data as ChannelMessage).seq);
       this.held = undefined;
       for (const message of held) if (this.accept(message)) deliver.push(message);
     }
     return { deliver, done };
   }
 
-  /** Deduplicates by id and advances `lastSeq`. */
+  /** Deduplicates by id and advances `lastSeq`; `message.data` passed `isChannelMessage`. */
   private accept(message: ServerMessage): boolean {
-    const stored = chatMessage(message.data)!;
+    const stored = message.data as ChannelMessage;
     this.known = true;
     if (stored.seq > this.lastSeq) this.lastSeq = stored.seq;
     return this.recent.add(stored.id);

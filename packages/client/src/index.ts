@@ -26,7 +26,8 @@ export {
   type Transition,
 } from './state-machine.js';
 export { DEFAULT_HEARTBEAT, heartbeatStep, type HeartbeatOptions, type HeartbeatStep } from './heartbeat.js';
-export type { Timers, WebSocketConstructor, WebSocketLike } from './transport.js';
+export { normalizePath, systemTimers, type Timers, type WebSocketConstructor, type WebSocketLike } from './transport.js';
+export { isChannelMessage } from './backfill.js';
 export {
   ConnectionClosedError,
   ConnectionLostError,

@@ -20,10 +20,6 @@ export class Listeners {
     };
   }
 
-  has(name: string): boolean {
-    return this.byName.has(name);
-  }
-
   emit(name: string, value: unknown): void {
     const set = this.byName.get(name);
     if (!set) return;

@@ -33,7 +33,7 @@ export { ProjectPresenceStore, type ProjectPresenceSnapshot, type ProjectViewer 
 export { BlogCommentsStore, BlogPostStore, type BlogCommentsSnapshot, type BlogPostSnapshot } from './stores/blog-stores.js';
 export { AnalyticsStore, DEFAULT_ANALYTICS_CAPACITY, type AnalyticsSample, type AnalyticsSnapshot } from './stores/analytics-store.js';
 export { ConversationStore, type ConversationEntry, type ConversationSnapshot } from './stores/conversation-store.js';
-export { TypingSender, browserTimers, type TypingSenderOptions, type TypingTimers } from './stores/typing-sender.js';
+export { TypingSender, type TypingSenderOptions } from './stores/typing-sender.js';
 // The endpoint typings moved to @switchboard/client; re-exported under their former names.
 export type {
   AnalyticsEndpoint,

@@ -28,6 +28,10 @@ describe('ChannelStore', () => {
     store.historyPage({ messages: [message(13), message(14)], has_more: false }, 'after');
     store.receive({ type: 'message', data: message(13) });
     expect(seqs(store)).toEqual([10, 11, 12, 13, 14]);
+    // The newest message delivered twice (live and backfilled) changes nothing.
+    const snapshot = store.getSnapshot();
+    store.receive({ type: 'message', data: message(14) });
+    expect(store.getSnapshot()).toBe(snapshot);
     expect(store.lastSeq).toBe(14);
     expect(store.firstSeq).toBe(10);
     expect(store.getSnapshot()).toMatchObject({ loaded: true, hasOlder: true });
@@ -80,6 +84,10 @@ describe('ChannelStore', () => {
     store.receive({ type: 'read', data: { user_id: 'u2', message_id: 'm5', seq: 5 } });
     store.receive({ type: 'read', data: { user_id: 'u2', message_id: 'm3', seq: 3 } });
     expect(store.getSnapshot().onlineUsers).toEqual(['u1', 'u2']);
+    // The same list again keeps the same array, so useChannelPresence does not re-render.
+    const online = store.getSnapshot().onlineUsers;
+    store.receive({ type: 'presence', data: { online_users: ['u1', 'u2'] } });
+    expect(store.getSnapshot().onlineUsers).toBe(online);
     expect(store.getSnapshot().readMarkers.u2).toEqual({ user_id: 'u2', message_id: 'm5', seq: 5 });
   });
 

@@ -133,6 +133,30 @@ describe('DocumentStore', () => {
     expect(store.getSnapshot()).toMatchObject({ content: 'zero one two', version: 2 });
   });
 
+  it('settles an update that got no answer with the next document_state, then sends it again', () => {
+    const store = new DocumentStore('me');
+    store.receive(state('one', 1));
+    editAndSend(store, 'one two', 'u1');
+    expect(store.unanswered('u2')).toBe(false);
+    expect(store.unanswered('u1')).toBe(true);
+    expect(store.awaitingState).toBe(true);
+    store.edit('one two three');
+    // The reply to `join`: the dropped update was never stored, someone else's edit was.
+    store.receive(state('zero one', 2, 'j1'));
+    expect(store.awaitingState).toBe(false);
+    expect(store.getSnapshot()).toMatchObject({ content: 'zero one two three', version: 2, saving: true });
+    expect(store.takeUpdate()).toEqual({ content: 'zero one two three', version: 2 });
+  });
+
+  it('does not treat an update as unanswered once the server merged it', () => {
+    const store = new DocumentStore('me');
+    store.receive(state('a', 1));
+    editAndSend(store, 'ab', 'u1');
+    store.receive(updated('xab', 3, 'u1'));
+    expect(store.unanswered('u1')).toBe(false);
+    expect(store.awaitingState).toBe(false);
+  });
+
   it('tracks users as a set and the cursors of others', () => {
     const store = new DocumentStore('me');
     store.receive(state('', 1));

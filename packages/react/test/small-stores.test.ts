@@ -79,6 +79,8 @@ describe('ConversationStore', () => {
     expect(store.getSnapshot().typingUserIds).toEqual(['them']);
     store.receive({ type: 'message', message: chat('m4', 'them', '2025-01-01T12:00:04.000Z') });
     expect(store.getSnapshot().typingUserIds).toEqual([]);
+    store.receive({ type: 'message', message: chat('m4', 'them', '2025-01-01T12:00:04.000Z') });
+    expect(store.getSnapshot().messages.map((item) => item.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
     store.receive({ type: 'read', user_id: 'them', last_read_id: 'm3' });
     const read = store.getSnapshot().messages.map((item) => [item.id, item.is_read]);
     expect(read).toEqual([

@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenUser } from '../src/token.js';
-import { TypingSender, type TypingTimers } from '../src/stores/typing-sender.js';
-
-/** A manual clock: `advance` runs the timers that fall due. */
-class ManualTimers implements TypingTimers {
-  private time = 0;
-  private pending = new Map<number, { at: number; callback: () => void }>();
-  private nextId = 1;
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.time + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-    for (const [id, timer] of [...this.pending]) {
-      if (timer.at <= this.time) {
-        this.pending.delete(id);
-        timer.callback();
-      }
-    }
-  }
-}
+import { ManualTimers } from '../../client/test/support/manual-timers.js';
+import { TypingSender } from '../src/stores/typing-sender.js';
 
 describe('TypingSender', () => {
   it('sends true once, again every resendMs while typing, and false when idle', () => {

@@ -10,8 +10,6 @@ import type {
   ConversationInbox,
   ConversationInfo,
   DocumentResource,
-  DocumentVersionResource,
-  Notification,
   ProjectInfo,
   ProjectMemberInfo,
   TicketCommentInfo,
@@ -46,7 +44,8 @@ export const auth = {
   token: (body: { username: string; password: string }) => api<TokenPair>('/api/auth/token', { method: 'POST', body, auth: false }),
   refresh: (refresh: string) => api<TokenPair>('/api/auth/refresh', { method: 'POST', body: { refresh }, auth: false }),
   logout: (refresh: string | undefined) => api<{ closed_connections: number }>('/api/auth/logout', { method: 'POST', body: refresh ? { refresh } : {} }),
-  me: () => api<Me>('/api/users/me'),
+  /** The caller's profile; `access` for a token the session does not hold yet. */
+  me: (access?: string) => api<Me>('/api/users/me', access === undefined ? {} : { token: access }),
 };
 
 export const workspaces = {
@@ -63,13 +62,6 @@ export const documents = {
   create: (workspaceId: string, title: string, content = '') =>
     api<DocumentResource>(`/api/workspaces/${id(workspaceId)}/documents`, { method: 'POST', body: { title, content } }),
   get: (documentId: string) => api<DocumentResource>(`/api/documents/${id(documentId)}`),
-  versions: (documentId: string) => api<{ versions: DocumentVersionResource[]; has_more: boolean }>(`/api/documents/${id(documentId)}/versions`, { query: { limit: 20 } }),
-};
-
-export const notifications = {
-  list: (unreadOnly = false) => api<{ notifications: Notification[]; unread_count: number }>('/api/notifications', { query: { unread_only: unreadOnly, limit: 100 } }),
-  markRead: (notificationId: string) => api<{ unread_count: number }>(`/api/notifications/${id(notificationId)}/read`, { method: 'POST' }),
-  markAllRead: () => api<{ marked: number; unread_count: number }>('/api/notifications/read-all', { method: 'POST' }),
 };
 
 export const projects = {
@@ -101,12 +93,4 @@ export const conversations = {
   inbox: () => api<ConversationInbox>('/api/chat/conversations', { query: { limit: 100 } }),
   detail: (conversationId: string) => api<ConversationDetail>(`/api/chat/conversations/${id(conversationId)}`, { query: { limit: 100 } }),
   create: (body: { client_id: string; worker_id: string; title: string; job_ref: string }) => api<ConversationInfo>('/api/chat/conversations', { method: 'POST', body }),
-};
-
-export interface AdminStats {
-  [field: string]: unknown;
-}
-
-export const admin = {
-  stats: () => api<AdminStats>('/api/admin/stats'),
 };

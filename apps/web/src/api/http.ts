@@ -33,6 +33,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Send the access token (default true). */
   auth?: boolean;
+  /** This access token instead of the session's (e.g. one just issued, not stored yet); not refreshed on 401. */
+  token?: string;
 }
 
 function url(path: string, query: RequestOptions['query']): string {
@@ -72,11 +74,16 @@ async function send(path: string, options: RequestOptions, token: string | null)
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const auth = options.auth !== false;
+  if (auth && options.token !== undefined) return parsed<T>(await send(path, options, options.token));
   let response = await send(path, options, auth ? ((await tokens?.accessToken()) ?? null) : null);
   if (response.status === 401 && auth && tokens) {
     const fresh = await tokens.refreshed();
     if (fresh) response = await send(path, options, fresh);
   }
+  return parsed<T>(response);
+}
+
+async function parsed<T>(response: Response): Promise<T> {
   if (!response.ok) throw await errorOf(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();

@@ -1,6 +1,6 @@
 /** Sign in or create an account (REST /api/auth/register + /api/auth/token). */
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { errorMessage } from '../api/http.js';
+import { useState, type ReactNode } from 'react';
+import { useSubmit } from '../ui/use-submit.js';
 import { session } from './session.js';
 
 type Mode = 'login' | 'register';
@@ -10,21 +10,14 @@ export function LoginPage(): ReactNode {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useSubmit();
+  const { busy, error } = submission;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (mode === 'login') await session.login(username.trim(), password);
-      else await session.register(username.trim(), password, name.trim());
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setBusy(false);
-    }
-  };
+  // Signed in: the app replaces this page.
+  const submit = submission.onSubmit(async () => {
+    if (mode === 'login') await session.login(username.trim(), password);
+    else await session.register(username.trim(), password, name.trim());
+  });
 
   const registering = mode === 'register';
   return (
@@ -79,7 +72,7 @@ export function LoginPage(): ReactNode {
           data-testid="login-mode-toggle"
           onClick={() => {
             setMode(registering ? 'login' : 'register');
-            setError(null);
+            submission.setError(null);
           }}
         >
           {registering ? 'Have an account? Sign in' : 'New here? Create an account'}

@@ -56,7 +56,7 @@ export class Session {
   async login(username: string, password: string): Promise<void> {
     const pair = await auth.token({ username, password });
     // /api/users/me with the new token (not yet the session's).
-    const user = await fetchMe(pair.access);
+    const user = await auth.me(pair.access);
     this.set({ ...pair, user });
   }
 
@@ -129,12 +129,6 @@ export class Session {
     if (!Number.isFinite(delay)) return;
     this.timer = setTimeout(() => void this.refreshNow(), Math.max(1000, delay));
   }
-}
-
-async function fetchMe(access: string): Promise<Me> {
-  const response = await fetch('/api/users/me', { headers: { Authorization: `Bearer ${access}`, Accept: 'application/json' } });
-  if (!response.ok) throw new ApiError(response.status, 'http_error', 'Could not load your profile');
-  return (await response.json()) as Me;
 }
 
 export const session = new Session();

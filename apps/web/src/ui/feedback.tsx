@@ -1,4 +1,5 @@
 /** Empty states, error banners, connection badges, loading text. */
+import { CloseCode } from '@switchboard/protocol';
 import type { ConnectionSnapshot } from '@switchboard/react';
 import type { ReactNode } from 'react';
 
@@ -25,6 +26,16 @@ export function ErrorBanner({ error, onDismiss }: { error: string | null | undef
   );
 }
 
+/** A form's error under its fields. */
+export function FieldError({ error, testId }: { error: string | null | undefined; testId?: string }): ReactNode {
+  if (!error) return null;
+  return (
+    <div className="field-error" role="alert" data-testid={testId}>
+      {error}
+    </div>
+  );
+}
+
 const LABELS: Record<ConnectionSnapshot['state'], string> = {
   connecting: 'Connecting…',
   open: 'Live',
@@ -32,12 +43,19 @@ const LABELS: Record<ConnectionSnapshot['state'], string> = {
   closed: 'Offline',
 };
 
-/** Why a connection closed for good, in words. */
+/** The server refused the connection for good: no access, or the resource does not exist. */
+export function isForbidden(connection: ConnectionSnapshot): boolean {
+  return connection.state === 'closed' && connection.code === CloseCode.Forbidden;
+}
+
+/**
+ * Why a connection closed for good, in words. Codes the client retries forever (4008
+ * among them, with the provider's default reconnect policy) never end up here.
+ */
 function closedReason(connection: ConnectionSnapshot): string | undefined {
   if (connection.state !== 'closed' || connection.code === undefined) return undefined;
-  if (connection.code === 4003) return 'No access';
-  if (connection.code === 4001) return 'Signed out';
-  if (connection.code === 4008) return 'Too many connections';
+  if (connection.code === CloseCode.Forbidden) return 'No access';
+  if (connection.code === CloseCode.Unauthenticated) return 'Signed out';
   return connection.reason || `Closed (${connection.code})`;
 }
 

@@ -25,24 +25,23 @@ export class NotificationsBinding extends ConnectionBinding<NotificationsStore, 
   }
 
   markRead(id: string): void {
-    if (this.store.markRead(id)) this.sendIfLive('mark_read', { id });
+    if (this.store.markRead(id)) this.liveConnection()?.send('mark_read', { id });
   }
 
   markAllRead(): void {
     this.store.markAllRead();
-    this.sendIfLive('mark_all_read', {});
+    this.liveConnection()?.send('mark_all_read');
   }
 
-  private sendIfLive(type: 'mark_read' | 'mark_all_read', payload: { id?: string }): void {
+  /** The connection unless closed for good (while reconnecting, sends are queued). */
+  private liveConnection(): Connection<NotificationsEndpoint> | undefined {
     const connection = this.connection;
-    if (!connection || connection.state === 'closed') return;
-    if (type === 'mark_read') connection.send('mark_read', payload);
-    else connection.send('mark_all_read');
+    return connection && connection.state !== 'closed' ? connection : undefined;
   }
 
+  /** Lists the inbox again; the reply (`notifications`) reaches the store through `received`. */
   refresh(): void {
-    const connection = this.connection;
-    if (connection) this.list(connection);
+    this.liveConnection()?.send('get_notifications', { limit: NOTIFICATION_PAGE });
   }
 
   protected override received(message: ServerMessage): void {
@@ -52,12 +51,7 @@ export class NotificationsBinding extends ConnectionBinding<NotificationsStore, 
     }
   }
 
-  protected override opened(connection: Connection<NotificationsEndpoint>): void {
-    this.list(connection);
-  }
-
-  /** The reply (`notifications`) reaches the store through `received`. */
-  private list(connection: Connection<NotificationsEndpoint>): void {
-    if (connection.state !== 'closed') connection.send('get_notifications', { limit: NOTIFICATION_PAGE });
+  protected override opened(): void {
+    this.refresh();
   }
 }

@@ -22,8 +22,6 @@ export type FetchTickets = () => Promise<readonly TicketInfo[]>;
 export class ProjectTicketsBinding extends ConnectionBinding<TicketsStore, ProjectTicketsEndpoint> {
   /** Set by the hook on every render, so the latest function is used. */
   fetchTickets: FetchTickets | undefined;
-  /** The last load's error, if it failed. */
-  loadError: unknown;
 
   constructor(readonly projectId: string) {
     super(projectTicketsPath(projectId), new TicketsStore());
@@ -33,16 +31,7 @@ export class ProjectTicketsBinding extends ConnectionBinding<TicketsStore, Proje
     const fetchTickets = this.fetchTickets;
     if (!fetchTickets) return Promise.resolve();
     this.store.beginLoad();
-    return fetchTickets().then(
-      (tickets) => {
-        this.loadError = undefined;
-        this.store.loaded(tickets);
-      },
-      (error: unknown) => {
-        this.loadError = error;
-        throw error;
-      },
-    );
+    return fetchTickets().then((tickets) => this.store.loaded(tickets));
   }
 
   protected override received(message: ServerMessage): void {

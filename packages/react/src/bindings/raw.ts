@@ -2,12 +2,12 @@
  * Any path, untyped: the last message and a listener list, for `useWebSocket` (seed
  * 003's hook) and endpoints without a dedicated hook.
  */
-import type { ServerMessage } from '@switchboard/client';
+import { normalizePath, type ServerMessage } from '@switchboard/client';
 import { ExternalStore } from '../stores/store.js';
 import { ConnectionBinding } from './connection-binding.js';
 
 export function rawKey(path: string): string {
-  return `raw:${path.startsWith('/') ? path : `/${path}`}`;
+  return `raw:${normalizePath(path)}`;
 }
 
 export class LastMessageStore extends ExternalStore<ServerMessage | null> {
@@ -24,7 +24,7 @@ export class RawBinding extends ConnectionBinding<LastMessageStore> {
   private readonly listeners = new Set<(message: ServerMessage) => void>();
 
   constructor(path: string) {
-    super(path.startsWith('/') ? path : `/${path}`, new LastMessageStore());
+    super(normalizePath(path), new LastMessageStore());
   }
 
   onMessage(listener: (message: ServerMessage) => void): () => void {

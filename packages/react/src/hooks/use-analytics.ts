@@ -9,7 +9,6 @@ export interface UseAnalyticsResult extends AnalyticsSnapshot {
   readonly isConnected: boolean;
 }
 
-
 export function useAnalytics(enabled = true): UseAnalyticsResult {
   const binding = useBinding(enabled ? ANALYTICS_KEY : null, () => new AnalyticsBinding());
   const snapshot = useStoreSnapshot(binding?.store, INITIAL_ANALYTICS);

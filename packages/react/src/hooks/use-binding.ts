@@ -1,5 +1,5 @@
 /** The glue between the registry and components: a shared binding, retained while mounted. */
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { Binding } from '../registry.js';
 import type { ExternalStore } from '../stores/store.js';
 import { useSwitchboard } from '../provider.js';
@@ -27,4 +27,13 @@ export function useStoreSnapshot<T>(store: ExternalStore<T> | undefined, fallbac
     store ? store.getSnapshot : () => fallback,
     store ? store.getSnapshot : () => fallback,
   );
+}
+
+/**
+ * Subscribes to one field of a store's snapshot: the component re-renders only when
+ * that field is replaced, not on every change of the snapshot.
+ */
+export function useStoreField<T, K extends keyof T>(store: ExternalStore<T> | undefined, field: K, fallback: T[K]): T[K] {
+  const read = useCallback(() => (store ? store.getSnapshot()[field] : fallback), [store, field, fallback]);
+  return useSyncExternalStore(store ? store.subscribe : noSubscription, read, read);
 }

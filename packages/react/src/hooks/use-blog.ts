@@ -2,7 +2,7 @@
 import { useCallback } from 'react';
 import type { BlogComment } from '@switchboard/protocol';
 import { BlogCommentsBinding, BlogPostBinding, blogCommentsKey, blogPostKey } from '../bindings/blog.js';
-import { INITIAL_COMMENTS, type BlogCommentsSnapshot, type BlogPostSnapshot } from '../stores/blog-stores.js';
+import { INITIAL_BLOG_POST, INITIAL_COMMENTS, type BlogCommentsSnapshot, type BlogPostSnapshot } from '../stores/blog-stores.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
@@ -14,7 +14,7 @@ export interface UseBlogPostResult extends BlogPostSnapshot {
 /** Live stats (views, likes, comments) and `post_updated` content; each mount counts as one view. */
 export function useBlogPost(postId: string | null): UseBlogPostResult {
   const binding = useBinding(postId ? blogPostKey(postId) : null, () => new BlogPostBinding(postId!));
-  const snapshot = useStoreSnapshot(binding?.store, {} as BlogPostSnapshot);
+  const snapshot = useStoreSnapshot(binding?.store, INITIAL_BLOG_POST);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   return { ...snapshot, isConnected: connection.isConnected, connection };
 }
@@ -26,7 +26,6 @@ export interface UseBlogCommentsResult extends BlogCommentsSnapshot {
   notifyTyping(): void;
   stopTyping(): void;
 }
-
 
 export function useBlogComments(postId: string | null): UseBlogCommentsResult {
   const binding = useBinding(postId ? blogCommentsKey(postId) : null, () => new BlogCommentsBinding(postId!));

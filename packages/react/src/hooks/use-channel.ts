@@ -8,7 +8,7 @@ import { ChannelBinding, channelKey } from '../bindings/channel.js';
 import { INITIAL_CHANNEL, type ChannelSnapshot, type TypingUser } from '../stores/channel-store.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
 import { useSwitchboard } from '../provider.js';
-import { useBinding, useStoreSnapshot } from './use-binding.js';
+import { useBinding, useStoreField, useStoreSnapshot } from './use-binding.js';
 
 export interface UseChannelResult extends ChannelSnapshot {
   readonly isConnected: boolean;
@@ -25,7 +25,6 @@ export interface UseChannelResult extends ChannelSnapshot {
   markRead(messageId: string): void;
   loadOlder(): void;
 }
-
 
 function useChannelBinding(channelId: string | null): ChannelBinding | undefined {
   const { user } = useSwitchboard();
@@ -62,11 +61,11 @@ export function useChannel(channelId: string | null): UseChannelResult {
 /** Who is typing in the channel (other users; the server never echoes one's own). */
 export function useChannelTyping(channelId: string | null): readonly TypingUser[] {
   const binding = useChannelBinding(channelId);
-  return useStoreSnapshot(binding?.store, INITIAL_CHANNEL).typingUsers;
+  return useStoreField(binding?.store, 'typingUsers', INITIAL_CHANNEL.typingUsers);
 }
 
 /** Ids of the workspace's users who are online (cluster-wide). */
 export function useChannelPresence(channelId: string | null): readonly string[] {
   const binding = useChannelBinding(channelId);
-  return useStoreSnapshot(binding?.store, INITIAL_CHANNEL).onlineUsers;
+  return useStoreField(binding?.store, 'onlineUsers', INITIAL_CHANNEL.onlineUsers);
 }

@@ -23,7 +23,6 @@ export interface UseConversationResult extends ConversationSnapshot {
   reload(): Promise<void>;
 }
 
-
 export function useConversation(conversationId: string | null, options: UseConversationOptions = {}): UseConversationResult {
   const { user } = useSwitchboard();
   const binding = useBinding(conversationId ? conversationKey(conversationId) : null, () => new ConversationBinding(conversationId!, user?.id));

@@ -16,7 +16,6 @@ export interface UseDocumentResult extends DocumentSnapshot {
   dismissRejected(): void;
 }
 
-
 export function useDocument(documentId: string | null): UseDocumentResult {
   const { user } = useSwitchboard();
   const binding = useBinding(documentId ? documentKey(documentId) : null, () => new DocumentBinding(documentId!, user?.id));

@@ -20,7 +20,6 @@ export interface UseNotificationsResult extends NotificationsSnapshot {
   refresh(): void;
 }
 
-
 export function useNotifications(options: UseNotificationsOptions = {}): UseNotificationsResult {
   const binding = useBinding(NOTIFICATIONS_KEY, () => new NotificationsBinding());
   const snapshot = useStoreSnapshot(binding?.store, INITIAL_NOTIFICATIONS);

@@ -3,7 +3,7 @@ import { useCallback } from 'react';
 import type { TicketInfo } from '@switchboard/protocol';
 import { ProjectPresenceBinding, ProjectTicketsBinding, projectPresenceKey, projectTicketsKey, type FetchTickets } from '../bindings/projects.js';
 import { INITIAL_CONNECTION, type ConnectionSnapshot } from '../stores/connection-store.js';
-import { INITIAL_PROJECT_PRESENCE, type ProjectPresenceSnapshot, type ProjectViewer } from '../stores/project-presence-store.js';
+import { INITIAL_PROJECT_PRESENCE, viewersOf as viewersIn, type ProjectPresenceSnapshot, type ProjectViewer } from '../stores/project-presence-store.js';
 import { INITIAL_TICKETS, type TicketsSnapshot } from '../stores/tickets-store.js';
 import { useBinding, useStoreSnapshot } from './use-binding.js';
 
@@ -21,7 +21,6 @@ export interface UseProjectTicketsResult extends TicketsSnapshot {
   applySaved(ticket: TicketInfo): void;
   applyDeleted(ticketId: string): void;
 }
-
 
 export function useProjectTickets(projectId: string | null, options: UseProjectTicketsOptions = {}): UseProjectTicketsResult {
   const binding = useBinding(projectId ? projectTicketsKey(projectId) : null, () => new ProjectTicketsBinding(projectId!));
@@ -42,15 +41,12 @@ export interface UseProjectPresenceResult extends ProjectPresenceSnapshot {
   viewersOf(ticketId: string): ProjectViewer[];
 }
 
-
 export function useProjectPresence(projectId: string | null): UseProjectPresenceResult {
   const binding = useBinding(projectId ? projectPresenceKey(projectId) : null, () => new ProjectPresenceBinding(projectId!));
   const snapshot = useStoreSnapshot(binding?.store, INITIAL_PROJECT_PRESENCE);
   const connection = useStoreSnapshot(binding?.connectionStore, INITIAL_CONNECTION);
   const viewTicket = useCallback((ticketId: string | undefined) => binding?.viewTicket(ticketId), [binding]);
-  const viewersOf = useCallback(
-    (ticketId: string) => snapshot.users.filter((user) => user.ticket_id === ticketId),
-    [snapshot.users],
-  );
+  const users = snapshot.users;
+  const viewersOf = useCallback((ticketId: string) => viewersIn(users, ticketId), [users]);
   return { ...snapshot, isConnected: connection.isConnected, connection, viewTicket, viewersOf };
 }

@@ -11,9 +11,12 @@ export interface BlogPostSnapshot {
   readonly post?: BlogPost;
 }
 
+/** Nothing received yet (also what `useBlogPost` shows with no post). */
+export const INITIAL_BLOG_POST: BlogPostSnapshot = Object.freeze({});
+
 export class BlogPostStore extends ExternalStore<BlogPostSnapshot> {
   constructor() {
-    super({});
+    super(INITIAL_BLOG_POST);
   }
 
   receive(message: { type: string; data?: unknown }): void {

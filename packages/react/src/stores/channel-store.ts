@@ -4,6 +4,7 @@
  * being sent (shown at once, replaced by the stored one with the same `client_id`),
  * typing users, online users and read markers.
  */
+import { isChannelMessage } from '@switchboard/client';
 import type { ChannelMessage, ChannelReadMarker } from '@switchboard/protocol';
 import { ExternalStore } from './store.js';
 
@@ -52,18 +53,15 @@ export const INITIAL_CHANNEL: ChannelSnapshot = Object.freeze({
   hasOlder: false,
 });
 
-function isChatMessage(value: unknown): value is ChannelMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, seq } = value as Partial<ChannelMessage>;
-  return typeof id === 'string' && typeof seq === 'number';
-}
-
 /** Merges two lists ordered by seq, dropping ids already present. */
 function mergeBySeq(existing: readonly ChannelMessage[], incoming: readonly ChannelMessage[]): ChannelMessage[] | undefined {
-  const ids = new Set(existing.map((message) => message.id));
-  const fresh = incoming.filter((message) => isChatMessage(message) && !ids.has(message.id) && ids.add(message.id));
-  if (fresh.length === 0) return undefined;
   const last = existing[existing.length - 1];
+  // A live message newer than everything kept cannot be a duplicate: append without indexing the history.
+  const only = incoming.length === 1 ? incoming[0] : undefined;
+  if (isChannelMessage(only) && (!last || only.seq > last.seq)) return [...existing, only];
+  const ids = new Set(existing.map((message) => message.id));
+  const fresh = incoming.filter((message) => isChannelMessage(message) && !ids.has(message.id) && ids.add(message.id));
+  if (fresh.length === 0) return undefined;
   fresh.sort((a, b) => a.seq - b.seq);
   // The common case, appending newer messages, needs no full sort.
   if (!last || fresh[0]!.seq > last.seq) return [...existing, ...fresh];
@@ -92,7 +90,7 @@ export class ChannelStore extends ExternalStore<ChannelSnapshot> {
     if (!data) return;
     switch (message.type) {
       case 'message':
-        if (isChatMessage(data)) this.messagesArrived([data]);
+        if (isChannelMessage(data)) this.messagesArrived([data]);
         return;
       case 'typing':
         this.typing(String(data.user_id), String(data.user_name ?? ''), data.is_typing === true);
@@ -101,7 +99,7 @@ export class ChannelStore extends ExternalStore<ChannelSnapshot> {
         this.read(data as unknown as ChannelReadMarker);
         return;
       case 'presence':
-        if (Array.isArray(data.online_users)) this.patch({ onlineUsers: data.online_users.map(String) });
+        if (Array.isArray(data.online_users)) this.presence(data.online_users.map(String));
         return;
     }
   }
@@ -153,6 +151,13 @@ export class ChannelStore extends ExternalStore<ChannelSnapshot> {
     if (!isTyping && others.length === this.current.typingUsers.length) return;
     const names = userName && this.current.names[userId] !== userName ? { ...this.current.names, [userId]: userName } : this.current.names;
     this.setState({ ...this.current, typingUsers, names });
+  }
+
+  /** Keeps the same list when nothing changed, so `useChannelPresence` does not re-render. */
+  private presence(onlineUsers: string[]): void {
+    const current = this.current.onlineUsers;
+    if (onlineUsers.length === current.length && onlineUsers.every((id, index) => id === current[index])) return;
+    this.patch({ onlineUsers });
   }
 
   read(marker: ChannelReadMarker): void {

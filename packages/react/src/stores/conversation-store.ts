@@ -57,6 +57,14 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
   }
 
   private merge(incoming: readonly ConversationEntry[], fromHistory: boolean): void {
+    const existing = this.current.messages;
+    const last = existing[existing.length - 1];
+    const only = incoming.length === 1 ? incoming[0]! : undefined;
+    // A live message ordered after everything kept is new (a known id sorts where it already is).
+    if (only && (!last || order(last, only) < 0)) {
+      this.setState({ ...this.current, messages: [...existing, only], loaded: this.current.loaded || fromHistory });
+      return;
+    }
     const byId = new Map(this.current.messages.map((entry) => [entry.id, entry]));
     for (const entry of incoming) byId.set(entry.id, { ...byId.get(entry.id), ...entry });
     const messages = [...byId.values()].sort(order);

@@ -155,6 +155,23 @@ export class DocumentStore extends ExternalStore<DocumentSnapshot> {
     if (this.inflight && this.inflight.ref === undefined) this.inflight.ref = ref;
   }
 
+  /**
+   * The update sent with `ref` got no answer in time (the server may drop a message
+   * without naming it): like one written before a drop, it may or may not have been
+   * stored. True when the store now waits for a `document_state` to settle it.
+   */
+  unanswered(ref: string): boolean {
+    const inflight = this.inflight;
+    if (!inflight || inflight.ref !== ref || inflight.merged || inflight.refused) return false;
+    inflight.uncertain = true;
+    return true;
+  }
+
+  /** An update of uncertain fate waits for the next `document_state`. */
+  get awaitingState(): boolean {
+    return this.inflight?.uncertain === true;
+  }
+
   /** The connection dropped: an update written before may or may not have been stored. */
   connectionLost(): void {
     if (this.inflight) this.inflight.uncertain = true;

@@ -18,6 +18,11 @@ export interface ProjectPresenceSnapshot {
 
 export const INITIAL_PROJECT_PRESENCE: ProjectPresenceSnapshot = Object.freeze({ users: [], loaded: false });
 
+/** The users of a snapshot viewing one ticket. */
+export function viewersOf(users: readonly ProjectViewer[], ticketId: string): ProjectViewer[] {
+  return users.filter((user) => user.ticket_id === ticketId);
+}
+
 export class ProjectPresenceStore extends ExternalStore<ProjectPresenceSnapshot> {
   constructor() {
     super(INITIAL_PROJECT_PRESENCE);
@@ -60,6 +65,6 @@ export class ProjectPresenceStore extends ExternalStore<ProjectPresenceSnapshot>
 
   /** Viewers of one ticket. */
   viewersOf(ticketId: string): ProjectViewer[] {
-    return this.current.users.filter((user) => user.ticket_id === ticketId);
+    return viewersOf(this.current.users, ticketId);
   }
 }

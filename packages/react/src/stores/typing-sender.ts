@@ -3,17 +3,7 @@
  * every `resendMs` while typing continues (the server forgets a typer after 5 s),
  * `false` after `idleMs` without a keystroke or when the text is sent.
  */
-export interface TypingTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-}
-
-export const browserTimers: TypingTimers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as number),
-  now: () => Date.now(),
-};
+import { systemTimers, type Timers } from '@switchboard/client';
 
 export interface TypingSenderOptions {
   resendMs?: number;
@@ -29,7 +19,7 @@ export class TypingSender {
 
   constructor(
     private readonly send: (isTyping: boolean) => void,
-    private readonly timers: TypingTimers = browserTimers,
+    private readonly timers: Timers = systemTimers,
     options: TypingSenderOptions = {},
   ) {
     this.resendMs = options.resendMs ?? 3000;

@@ -1,31 +1,25 @@
 /** The blog: posts newest first and a form for a new one; a post opens its live page. */
 import type { BlogPost } from '@switchboard/protocol';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { blog } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
 import { href, Link, navigate } from '../../router.js';
-import { EmptyState, ErrorBanner, Loading } from '../../ui/feedback.js';
+import { EmptyState, ErrorBanner, FieldError, Loading } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
 import { useResource } from '../../ui/use-resource.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { PostPage } from './PostPage.js';
 
 function NewPostForm({ onCreated }: { onCreated: (post: BlogPost) => void }): ReactNode {
   const [title, setTitle] = useState('');
   const [content, setContent] = useState('');
   const [publish, setPublish] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const post = await blog.create({ title: title.trim(), content, status: publish ? 'published' : 'draft' });
-      setTitle('');
-      setContent('');
-      onCreated(post);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+  const submission = useSubmit();
+  const submit = submission.onSubmit(async () => {
+    const post = await blog.create({ title: title.trim(), content, status: publish ? 'published' : 'draft' });
+    setTitle('');
+    setContent('');
+    onCreated(post);
+  });
   return (
     <form className="card stack" onSubmit={submit} data-testid="blog-create-form">
       <h2>Write a post</h2>
@@ -36,15 +30,11 @@ function NewPostForm({ onCreated }: { onCreated: (post: BlogPost) => void }): Re
           <input type="checkbox" data-testid="blog-create-publish" checked={publish} onChange={(event) => setPublish(event.target.checked)} />
           Publish now
         </label>
-        <button type="submit" className="primary" data-testid="blog-create-submit" disabled={!title.trim()}>
+        <button type="submit" className="primary" data-testid="blog-create-submit" disabled={submission.busy || !title.trim()}>
           {publish ? 'Publish' : 'Save draft'}
         </button>
       </div>
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError error={submission.error} />
     </form>
   );
 }

@@ -1,40 +1,32 @@
 /** A post's comments: live list, who is typing, adding over the socket, staff approval of held ones. */
 import { useBlogComments, useCurrentUser } from '@switchboard/react';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { blog } from '../../api/endpoints.js';
 import { errorMessage } from '../../api/http.js';
 import { Avatar } from '../../ui/avatar.js';
-import { EmptyState } from '../../ui/feedback.js';
+import { EmptyState, FieldError } from '../../ui/feedback.js';
 import { formatTime, typingText } from '../../ui/format.js';
+import { useSubmit } from '../../ui/use-submit.js';
 
 export function Comments({ postId, moderated, canApprove }: { postId: string; moderated: boolean; canApprove: boolean }): ReactNode {
   const comments = useBlogComments(postId);
   const me = useCurrentUser();
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const submission = useSubmit();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submission.onSubmit(async () => {
     const content = text.trim();
     if (!content) return;
-    setError(null);
     setNotice(null);
-    try {
-      const stored = await comments.addComment(content);
-      setText('');
-      if (!stored.approved) setNotice('Thanks! Your comment will appear once a moderator approves it.');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
-  const approve = async (commentId: string) => {
-    setError(null);
-    try {
-      await blog.approve(commentId);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
+    const stored = await comments.addComment(content);
+    setText('');
+    if (!stored.approved) setNotice('Thanks! Your comment will appear once a moderator approves it.');
+  });
+  // Not a submission (several may run at once), but its error shows in the same place.
+  const approve = (commentId: string) => {
+    submission.setError(null);
+    blog.approve(commentId).catch((caught: unknown) => submission.setError(errorMessage(caught)));
   };
 
   // The server's list names everyone typing, the caller included.
@@ -57,7 +49,7 @@ export function Comments({ postId, moderated, canApprove }: { postId: string; mo
                 </div>
                 <div>{comment.content}</div>
                 {!comment.approved && canApprove && (
-                  <button type="button" className="link-button" data-testid="comment-approve" onClick={() => void approve(comment.id)}>
+                  <button type="button" className="link-button" data-testid="comment-approve" onClick={() => approve(comment.id)}>
                     Approve
                   </button>
                 )}
@@ -83,16 +75,12 @@ export function Comments({ postId, moderated, canApprove }: { postId: string; mo
           }}
           onBlur={comments.stopTyping}
         />
-        <button type="submit" className="primary" data-testid="comment-submit" disabled={!text.trim() || !comments.isConnected}>
+        <button type="submit" className="primary" data-testid="comment-submit" disabled={submission.busy || !text.trim() || !comments.isConnected}>
           Comment
         </button>
       </form>
       {notice && <div className="notice">{notice}</div>}
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError error={submission.error} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 /** One live channel: header with connection state, messages, typing indicator, composer, presence. */
 import { useChannel, useCurrentUser } from '@switchboard/react';
 import { useEffect, type ReactNode } from 'react';
-import { ConnectionBadge, EmptyState } from '../../ui/feedback.js';
+import { ConnectionBadge, EmptyState, isForbidden } from '../../ui/feedback.js';
 import { typingText } from '../../ui/format.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
@@ -21,7 +21,7 @@ export function ChannelView({ channelId, channelName }: { channelId: string; cha
     if (document.visibilityState === 'visible') markRead(newest.id);
   }, [newest, channel.isConnected, channel.readMarkers, me, markRead]);
 
-  const forbidden = connection.state === 'closed' && connection.code === 4003;
+  const forbidden = isForbidden(connection);
   const typing = typingText(channel.typingUsers.map((user) => user.user_name || 'Someone'));
   return (
     <div className="channel">

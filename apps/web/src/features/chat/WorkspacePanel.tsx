@@ -1,10 +1,10 @@
 /** Workspaces and their channels: pick, create, invite by user id. Shared by chat and documents. */
 import type { ChannelInfo, ChannelType, WorkspaceInfo } from '@switchboard/protocol';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { workspaces } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
 import { toasts } from '../../layout/toasts.js';
 import { href, Link, navigate } from '../../router.js';
+import { InlineForm } from '../../ui/inline-form.js';
 import type { Resource } from '../../ui/use-resource.js';
 
 interface Props {
@@ -14,67 +14,6 @@ interface Props {
   channelId?: string | undefined;
   /** Which page links go to. */
   section: 'chat' | 'documents';
-}
-
-/** A one-field form with its own error. */
-function InlineForm({ placeholder, submitLabel, onSubmit, testId, pattern, title, children }: {
-  placeholder: string;
-  submitLabel: string;
-  onSubmit: (value: string) => Promise<void>;
-  testId: string;
-  pattern?: string;
-  title?: string;
-  children?: ReactNode;
-}): ReactNode {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!value.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(value.trim());
-      setValue('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const input = (
-    <input data-testid={`${testId}-input`} placeholder={placeholder} value={value} onChange={(event) => setValue(event.target.value)} pattern={pattern} title={title} maxLength={100} />
-  );
-  const button = (
-    <button type="submit" data-testid={`${testId}-submit`} disabled={busy || !value.trim()}>
-      {submitLabel}
-    </button>
-  );
-  return (
-    <form className={children ? 'inline-form stacked' : 'inline-form'} onSubmit={submit}>
-      {/* Extra fields (a select) go on a second row under the text field. */}
-      {children ? (
-        <>
-          {input}
-          <div className="inline-form-row">
-            {children}
-            {button}
-          </div>
-        </>
-      ) : (
-        <div className="inline-form-row">
-          {input}
-          {button}
-        </div>
-      )}
-      {error && (
-        <div className="field-error" role="alert" data-testid={`${testId}-error`}>
-          {error}
-        </div>
-      )}
-    </form>
-  );
 }
 
 export function WorkspacePanel({ workspaces: list, channels, workspaceId, channelId, section }: Props): ReactNode {

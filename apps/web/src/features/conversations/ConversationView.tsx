@@ -1,11 +1,11 @@
 /** One conversation: history plus live messages, typing, delivery and read state per message. */
 import { useConversation, useCurrentUser, type ConversationEntry } from '@switchboard/react';
 import { CLIENT_MESSAGE_TYPES, conversationTextProblem, type ClientMessageType, type ConversationInfo } from '@switchboard/protocol';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { conversations } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
-import { ConnectionBadge, EmptyState, ErrorBanner, Loading } from '../../ui/feedback.js';
+import { ConnectionBadge, EmptyState, ErrorBanner, Loading, isForbidden } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
+import { useSubmit } from '../../ui/use-submit.js';
 
 function status(entry: ConversationEntry): string {
   if (entry.is_read) return 'Read';
@@ -31,7 +31,7 @@ export function ConversationView({ conversationId, info, onActivity }: { convers
   const chat = useConversation(conversationId, { fetchMessages });
   const [text, setText] = useState('');
   const [type, setType] = useState<ClientMessageType>('TEXT');
-  const [error, setError] = useState<string | null>(null);
+  const submission = useSubmit();
   const list = useRef<HTMLDivElement>(null);
   const { messages, markRead, isConnected } = chat;
   const newest = messages[messages.length - 1];
@@ -53,24 +53,18 @@ export function ConversationView({ conversationId, info, onActivity }: { convers
     }
   }, [newest, me, isConnected, markRead]);
 
-  const send = async (event: FormEvent) => {
-    event.preventDefault();
+  const send = submission.onSubmit(async () => {
     const problem = conversationTextProblem(type, text);
     if (problem) {
-      setError(problem.replace(/^message: /, 'Message '));
+      submission.setError(problem.replace(/^message: /, 'Message '));
       return;
     }
-    setError(null);
-    try {
-      await chat.send(text.trim(), type);
-      setText('');
-      onActivity();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+    await chat.send(text.trim(), type);
+    setText('');
+    onActivity();
+  });
 
-  if (chat.connection.state === 'closed' && chat.connection.code === 4003) {
+  if (isForbidden(chat.connection)) {
     return <EmptyState title="Conversation not found">Only its client and worker can open it.</EmptyState>;
   }
   const otherName = info?.other_participant?.name ?? 'The other side';
@@ -106,7 +100,7 @@ export function ConversationView({ conversationId, info, onActivity }: { convers
       <div className="typing-indicator" data-testid="conversation-typing" data-active={chat.typingUserIds.length > 0}>
         {chat.typingUserIds.length > 0 ? `${otherName} is typing…` : ''}
       </div>
-      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ErrorBanner error={submission.error} onDismiss={() => submission.setError(null)} />
       <form className="composer" onSubmit={send}>
         <select aria-label="Message type" data-testid="conversation-type" value={type} onChange={(event) => setType(event.target.value as ClientMessageType)}>
           {CLIENT_MESSAGE_TYPES.map((item) => (
@@ -127,7 +121,7 @@ export function ConversationView({ conversationId, info, onActivity }: { convers
           }}
           onBlur={chat.stopTyping}
         />
-        <button type="submit" className="primary" data-testid="conversation-send" disabled={!text.trim()}>
+        <button type="submit" className="primary" data-testid="conversation-send" disabled={submission.busy || !text.trim()}>
           Send
         </button>
       </form>

@@ -1,13 +1,13 @@
 /** Seed 004 job conversations: the inbox on the left, the open conversation on the right. */
 import type { ConversationInfo } from '@switchboard/protocol';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { conversations } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
 import { useSession } from '../../auth/use-session.js';
 import { href, Link, navigate } from '../../router.js';
-import { EmptyState, ErrorBanner } from '../../ui/feedback.js';
+import { EmptyState, ErrorBanner, FieldError } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
 import { useResource } from '../../ui/use-resource.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { ConversationView } from './ConversationView.js';
 
 function NewConversationForm({ onCreated }: { onCreated: (conversation: ConversationInfo) => void }): ReactNode {
@@ -16,27 +16,21 @@ function NewConversationForm({ onCreated }: { onCreated: (conversation: Conversa
   const [role, setRole] = useState<'client' | 'worker'>('client');
   const [title, setTitle] = useState('');
   const [jobRef, setJobRef] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submission = useSubmit();
+  const submit = submission.onSubmit(async () => {
     if (!me) return;
-    setError(null);
-    try {
-      const other = otherId.trim();
-      const created = await conversations.create({
-        client_id: role === 'client' ? me.id : other,
-        worker_id: role === 'client' ? other : me.id,
-        title: title.trim(),
-        job_ref: jobRef.trim() || `job-${Date.now()}`,
-      });
-      setOtherId('');
-      setTitle('');
-      setJobRef('');
-      onCreated(created);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+    const other = otherId.trim();
+    const created = await conversations.create({
+      client_id: role === 'client' ? me.id : other,
+      worker_id: role === 'client' ? other : me.id,
+      title: title.trim(),
+      job_ref: jobRef.trim() || `job-${Date.now()}`,
+    });
+    setOtherId('');
+    setTitle('');
+    setJobRef('');
+    onCreated(created);
+  });
   return (
     <form className="stack" onSubmit={submit} data-testid="conversation-create-form">
       <div className="side-title">New conversation</div>
@@ -47,14 +41,10 @@ function NewConversationForm({ onCreated }: { onCreated: (conversation: Conversa
       </select>
       <input data-testid="conversation-create-title" placeholder="Job title" value={title} maxLength={200} onChange={(event) => setTitle(event.target.value)} />
       <input data-testid="conversation-create-job" placeholder="Job reference (optional)" value={jobRef} maxLength={100} onChange={(event) => setJobRef(event.target.value)} />
-      <button type="submit" data-testid="conversation-create-submit" disabled={!otherId.trim() || !title.trim()}>
+      <button type="submit" data-testid="conversation-create-submit" disabled={submission.busy || !otherId.trim() || !title.trim()}>
         Start
       </button>
-      {error && (
-        <div className="field-error" role="alert" data-testid="conversation-create-error">
-          {error}
-        </div>
-      )}
+      <FieldError error={submission.error} testId="conversation-create-error" />
     </form>
   );
 }

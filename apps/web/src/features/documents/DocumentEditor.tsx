@@ -8,7 +8,7 @@ import { spliceBetween, transformOffset, useDocument } from '@switchboard/react'
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { documents } from '../../api/endpoints.js';
 import { Avatar } from '../../ui/avatar.js';
-import { ConnectionBadge, EmptyState, ErrorBanner, Loading } from '../../ui/feedback.js';
+import { ConnectionBadge, EmptyState, ErrorBanner, Loading, isForbidden } from '../../ui/feedback.js';
 import { useResource } from '../../ui/use-resource.js';
 import { rememberDocument } from './recent.js';
 import { RemoteCursors } from './RemoteCursors.js';
@@ -49,7 +49,7 @@ export function DocumentEditor({ documentId }: { documentId: string }): ReactNod
     doc.moveCursor({ index: element.selectionStart, end: element.selectionEnd });
   };
 
-  if (doc.connection.state === 'closed' && doc.connection.code === 4003) {
+  if (isForbidden(doc.connection)) {
     return <EmptyState title="Document not found">It does not exist, or you are not a member of its workspace.</EmptyState>;
   }
   return (

@@ -5,11 +5,11 @@
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { documents, workspaces } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
 import { href, Link, navigate } from '../../router.js';
 import { EmptyState, ErrorBanner } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
 import { useResource } from '../../ui/use-resource.js';
+import { useSubmit } from '../../ui/use-submit.js';
 import { WorkspacePanel } from '../chat/WorkspacePanel.js';
 import { DocumentEditor } from './DocumentEditor.js';
 import { recentDocuments, rememberDocument } from './recent.js';
@@ -19,25 +19,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function DocumentIndex({ workspaceId }: { workspaceId: string }): ReactNode {
   const [title, setTitle] = useState('');
   const [openId, setOpenId] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const submission = useSubmit();
   const recent = recentDocuments(workspaceId);
 
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const created = await documents.create(workspaceId, title.trim());
-      rememberDocument(created);
-      navigate(href('documents', workspaceId, created.id));
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+  const create = submission.onSubmit(async () => {
+    const created = await documents.create(workspaceId, title.trim());
+    rememberDocument(created);
+    navigate(href('documents', workspaceId, created.id));
+  });
   const open = (event: FormEvent) => {
     event.preventDefault();
     const id = openId.trim();
     if (!UUID.test(id)) {
-      setError('A document id is a UUID, like 3f0c5a9e-8d1b-4c8e-b2a4-6f1d0e9c7b21.');
+      submission.setError('A document id is a UUID, like 3f0c5a9e-8d1b-4c8e-b2a4-6f1d0e9c7b21.');
       return;
     }
     navigate(href('documents', workspaceId, id));
@@ -45,12 +39,12 @@ function DocumentIndex({ workspaceId }: { workspaceId: string }): ReactNode {
 
   return (
     <div className="page narrow">
-      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      <ErrorBanner error={submission.error} onDismiss={() => submission.setError(null)} />
       <div className="card">
         <h2>New document</h2>
         <form className="inline-form-row" onSubmit={create}>
           <input data-testid="document-create-input" placeholder="Title" value={title} maxLength={200} onChange={(event) => setTitle(event.target.value)} />
-          <button type="submit" className="primary" data-testid="document-create-submit" disabled={!title.trim()}>
+          <button type="submit" className="primary" data-testid="document-create-submit" disabled={submission.busy || !title.trim()}>
             Create
           </button>
         </form>

@@ -1,34 +1,25 @@
 import type { ProjectMemberInfo, TicketInfo } from '@switchboard/protocol';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { projects } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
+import { FieldError } from '../../ui/feedback.js';
+import { useSubmit } from '../../ui/use-submit.js';
 
 export function NewTicketForm({ projectId, members, onCreated }: { projectId: string; members: readonly ProjectMemberInfo[]; onCreated: (ticket: TicketInfo) => void }): ReactNode {
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [assignee, setAssignee] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await projects.createTicket(projectId, {
-        title: title.trim(),
-        ...(description.trim() ? { description: description.trim() } : {}),
-        ...(assignee ? { assignee_id: assignee } : {}),
-      });
-      onCreated(created);
-      setTitle('');
-      setDescription('');
-      setAssignee('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submission = useSubmit();
+  const submit = submission.onSubmit(async () => {
+    const created = await projects.createTicket(projectId, {
+      title: title.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...(assignee ? { assignee_id: assignee } : {}),
+    });
+    onCreated(created);
+    setTitle('');
+    setDescription('');
+    setAssignee('');
+  });
   return (
     <form className="card new-ticket" onSubmit={submit} data-testid="ticket-create-form">
       <input data-testid="ticket-create-title" placeholder="New ticket title" value={title} maxLength={200} onChange={(event) => setTitle(event.target.value)} />
@@ -41,14 +32,10 @@ export function NewTicketForm({ projectId, members, onCreated }: { projectId: st
           </option>
         ))}
       </select>
-      <button type="submit" className="primary" data-testid="ticket-create-submit" disabled={busy || !title.trim()}>
+      <button type="submit" className="primary" data-testid="ticket-create-submit" disabled={submission.busy || !title.trim()}>
         Add ticket
       </button>
-      {error && (
-        <div className="field-error" role="alert" data-testid="ticket-create-error">
-          {error}
-        </div>
-      )}
+      <FieldError error={submission.error} testId="ticket-create-error" />
     </form>
   );
 }

@@ -1,42 +1,12 @@
 /** Projects on the left (create, invite by user id), the live ticket board on the right. */
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { projects } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
 import { toasts } from '../../layout/toasts.js';
 import { href, Link, navigate } from '../../router.js';
 import { EmptyState, ErrorBanner, Loading } from '../../ui/feedback.js';
+import { InlineForm } from '../../ui/inline-form.js';
 import { useResource } from '../../ui/use-resource.js';
 import { TicketBoard } from './TicketBoard.js';
-
-function OneFieldForm({ placeholder, label, testId, onSubmit }: { placeholder: string; label: string; testId: string; onSubmit: (value: string) => Promise<void> }): ReactNode {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await onSubmit(value.trim());
-      setValue('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
-  return (
-    <form className="inline-form" onSubmit={submit}>
-      <div className="inline-form-row">
-        <input data-testid={`${testId}-input`} placeholder={placeholder} value={value} maxLength={100} onChange={(event) => setValue(event.target.value)} />
-        <button type="submit" data-testid={`${testId}-submit`} disabled={!value.trim()}>
-          {label}
-        </button>
-      </div>
-      {error && (
-        <div className="field-error" role="alert" data-testid={`${testId}-error`}>
-          {error}
-        </div>
-      )}
-    </form>
-  );
-}
 
 export function ProjectsPage({ projectId }: { projectId: string | undefined }): ReactNode {
   const list = useResource('projects', projects.list);
@@ -70,12 +40,12 @@ export function ProjectsPage({ projectId }: { projectId: string | undefined }): 
               </li>
             ))}
           </ul>
-          <OneFieldForm placeholder="New project" label="Create" testId="project-create" onSubmit={create} />
+          <InlineForm placeholder="New project" submitLabel="Create" testId="project-create" onSubmit={create} />
         </div>
         {projectId && (
           <div className="side-section">
             <div className="side-title">Invite to project</div>
-            <OneFieldForm placeholder="User id" label="Add" testId="project-add-member" onSubmit={addMember} />
+            <InlineForm placeholder="User id" submitLabel="Add" testId="project-add-member" onSubmit={addMember} />
           </div>
         )}
       </aside>

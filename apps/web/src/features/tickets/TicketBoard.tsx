@@ -12,10 +12,7 @@ import { Avatar } from '../../ui/avatar.js';
 import { ErrorBanner, Loading } from '../../ui/feedback.js';
 import { useResource } from '../../ui/use-resource.js';
 import { NewTicketForm } from './NewTicketForm.js';
-import { TicketCard } from './TicketCard.js';
-
-
-const COLUMN_LABELS: Record<TicketStatus, string> = { open: 'Open', in_progress: 'In progress', review: 'Review', done: 'Done', closed: 'Closed' };
+import { STATUS_LABELS, TicketCard } from './TicketCard.js';
 
 export function TicketBoard({ projectId, projectName }: { projectId: string; projectName: string }): ReactNode {
   const me = useCurrentUser();
@@ -95,7 +92,7 @@ export function TicketBoard({ projectId, projectName }: { projectId: string; pro
                 onDrop={(dropEvent) => drop(status, dropEvent.dataTransfer.getData('text/plain'))}
               >
                 <div className="column-head">
-                  {COLUMN_LABELS[status]} <span className="muted">{tickets.length}</span>
+                  {STATUS_LABELS[status]} <span className="muted">{tickets.length}</span>
                 </div>
                 {tickets.map((ticket) => (
                   <TicketCard

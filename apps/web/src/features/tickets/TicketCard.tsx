@@ -5,7 +5,8 @@ import { Avatar } from '../../ui/avatar.js';
 import { formatTime } from '../../ui/format.js';
 import { TicketComments } from './TicketComments.js';
 
-const LABELS: Record<TicketStatus, string> = { open: 'Open', in_progress: 'In progress', review: 'Review', done: 'Done', closed: 'Closed' };
+/** Board columns and the status menu. */
+export const STATUS_LABELS: Record<TicketStatus, string> = { open: 'Open', in_progress: 'In progress', review: 'Review', done: 'Done', closed: 'Closed' };
 
 export function TicketCard({ ticket, members, viewers, expanded, onSelect, onSave, onDelete }: {
   ticket: BoardTicket;
@@ -35,7 +36,7 @@ export function TicketCard({ ticket, members, viewers, expanded, onSelect, onSav
         <select aria-label="Status" data-testid="ticket-status" value={ticket.status} onChange={(event) => onSave({ status: event.target.value as TicketStatus })}>
           {TICKET_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {LABELS[status]}
+              {STATUS_LABELS[status]}
             </option>
           ))}
         </select>

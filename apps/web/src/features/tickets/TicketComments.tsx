@@ -1,25 +1,20 @@
 /** Comments of an expanded ticket; `@username` in a comment notifies that project member. */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { projects } from '../../api/endpoints.js';
-import { errorMessage } from '../../api/http.js';
+import { FieldError } from '../../ui/feedback.js';
 import { formatTime } from '../../ui/format.js';
 import { useResource } from '../../ui/use-resource.js';
+import { useSubmit } from '../../ui/use-submit.js';
 
 export function TicketComments({ ticketId }: { ticketId: string }): ReactNode {
   const comments = useResource(ticketId, () => projects.comments(ticketId));
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const created = await projects.addComment(ticketId, text.trim());
-      comments.setData((current) => [...(current ?? []), created]);
-      setText('');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+  const submission = useSubmit();
+  const submit = submission.onSubmit(async () => {
+    const created = await projects.addComment(ticketId, text.trim());
+    comments.setData((current) => [...(current ?? []), created]);
+    setText('');
+  });
   return (
     <div className="ticket-comments">
       {(comments.data ?? []).map((comment) => (
@@ -30,15 +25,11 @@ export function TicketComments({ ticketId }: { ticketId: string }): ReactNode {
       ))}
       <form className="inline-form-row" onSubmit={submit}>
         <input data-testid="ticket-comment-input" placeholder="Comment (@username mentions)" value={text} maxLength={10000} onChange={(event) => setText(event.target.value)} />
-        <button type="submit" data-testid="ticket-comment-submit" disabled={!text.trim()}>
+        <button type="submit" data-testid="ticket-comment-submit" disabled={submission.busy || !text.trim()}>
           Post
         </button>
       </form>
-      {(error ?? comments.error) && (
-        <div className="field-error" role="alert">
-          {error ?? comments.error}
-        </div>
-      )}
+      <FieldError error={submission.error ?? comments.error} />
     </div>
   );
 }
