@@ -10,6 +10,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, closeOf } from './support/client.js';
+import { request } from './support/http.js';
 import { TEST_SECRET, signTestToken, startServer, type TestServer } from './support/server.js';
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -77,9 +78,14 @@ describe('rejected tokens close 4001', () => {
   });
 
   it('never logs a token', async () => {
+    // The sink is live: the startup line reached it (at trace level everything would).
+    expect(logLines.join('')).toContain('switchboard listening');
     logLines = [];
     const bad = await signTestToken('alice', { expiresInSeconds: -10 });
     const good = await server.token('log-check');
+    // REST requests carry tokens in URLs and headers; request logs would show them.
+    expect((await request(server, 'GET', `/api/users/me?token=${good}`, { token: good })).status).toBe(200);
+    expect((await request(server, 'GET', `/api/users/me?token=${bad}`, { token: bad })).status).toBe(401);
     await closeOf(roomsUrl(bad));
     const client = await TestClient.connect(roomsUrl(good));
     await client.next('system');

@@ -307,8 +307,8 @@ describe('cluster failures', { timeout: 60_000 }, () => {
       const lateRooms = await connect(b, ROOMS, yara, 'system');
       expect(lateRooms.greeting).toMatchObject({ user_id: yara.id });
 
-      // Written over REST while Redis is down: committed (the database is the log). The
-      // REST status is covered by the last case (it answers 500 today, see there).
+      // Written over REST while Redis is down: committed (the database is the log). Its
+      // 201 status is checked by the last case.
       await post('during the outage');
       const committed = await call(b, 'GET', `${messagesPath()}?after_seq=${before.body.seq}&limit=100`, { token: yara.token });
       expect(committed.body.messages.map((m: Message) => m.content)).toContain('during the outage');

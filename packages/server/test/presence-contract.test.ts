@@ -208,11 +208,7 @@ describe.each([memoryBackend(), redisBackend(), redisClusterBackend()])('Presenc
     expect(await survivor.userCount(t)).toBe(2);
     expect(await survivor.connectionCount(t)).toBe(4);
 
-    const deadline = crashedAt + TTL_MS + 2_000;
-    while ((await survivor.userCount(t)) !== 1) {
-      expect(Date.now(), 'crashed entries still counted').toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => survivor.userCount(t), (count) => count === 1, 'crashed entries dropped', TTL_MS + 2_000);
     const vanishedAfterMs = Date.now() - crashedAt;
     console.log(`[${backend.name}] crashed instance's users vanished after ${vanishedAfterMs} ms (TTL ${TTL_MS} ms)`);
     // Its last refresh was before the crash, so the TTL bounds it (plus one poll and query).
@@ -229,27 +225,45 @@ describe.each([memoryBackend(), redisBackend(), redisClusterBackend()])('Presenc
   });
 
   itDistributed("reports a crashed instance's departed users once, cluster-wide, through onDeparted", async () => {
-    const [first, second, doomed] = [await instance(), await instance(), await crashable()];
+    const [first, second, doomed, doomedLater] = [await instance(), await instance(), await crashable(), await crashable()];
     const t = topic();
     const events: { topic: string; userIds: string[]; userNames: string[] }[] = [];
-    for (const survivor of [first, second]) survivor.onDeparted((topic, userIds, userNames) => events.push({ topic, userIds, userNames }));
+    let reported: () => void = () => {};
+    // Every live instance listens (doomedLater too, while it lives): "once" is cluster-wide.
+    for (const survivor of [first, second, doomedLater.presence]) {
+      survivor.onDeparted((topic, userIds, userNames) => {
+        events.push({ topic, userIds, userNames });
+        reported();
+      });
+    }
+    const nextReport = (what: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${what} not reported`)), TTL_MS * 2 + 2_000);
+        reported = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     // Both survivors hold the topic, so both heartbeat it; alice stays through the first.
     await first.join(t, member('alice'), 1);
     await second.join(t, member('carol'), 1);
     await doomed.presence.join(t, member('alice'), 1);
     await doomed.presence.join(t, member('bob'), 2);
     await doomed.presence.join(t, member('bob'), 3);
+    await doomedLater.presence.join(t, member('dave'), 4);
+    let report = nextReport("bob's departure");
     await doomed.crash();
-    const crashedAt = Date.now();
-
-    const deadline = crashedAt + TTL_MS * 2 + 2_000;
-    while (events.length === 0) {
-      expect(Date.now(), 'no departure reported').toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    // Two more heartbeat rounds of both survivors: nobody reports it again.
-    await new Promise((resolve) => setTimeout(resolve, (TTL_MS / 3) * 2 + 100));
+    await report;
     expect(events).toEqual([{ topic: t, userIds: ['bob'], userNames: ['name of bob'] }]);
+    // A second crash is reported only after a TTL of heartbeats by both survivors: had
+    // either reported bob again in those rounds, it would show before dave.
+    report = nextReport("dave's departure");
+    await doomedLater.crash();
+    await report;
+    expect(events).toEqual([
+      { topic: t, userIds: ['bob'], userNames: ['name of bob'] },
+      { topic: t, userIds: ['dave'], userNames: ['name of dave'] },
+    ]);
   });
 
   itDistributed('a live instance outlives several TTLs on heartbeats alone', async () => {

@@ -73,20 +73,6 @@ export class ClusterInstance {
     return this.proc?.transcript() ?? '(not started)';
   }
 
-  /** A mark in the current process's log output (stdout), for waitForLog. */
-  logMark(): number {
-    return this.proc?.stdout.length ?? 0;
-  }
-
-  /** Resolves once the log output after `mark` contains `text`. */
-  waitForLog(text: string, mark: number, timeoutMs = 10_000): Promise<true> {
-    const proc = this.requireProcess();
-    return pollUntil(`instance ${this.name} logging "${text}"`, async () => (proc.stdout.slice(mark).includes(text) ? true : undefined), {
-      timeoutMs,
-      intervalMs: 20,
-    });
-  }
-
   wsUrl(path: string, token?: string): string {
     const url = new URL(path, `ws://127.0.0.1:${this.boundPort}`);
     if (token !== undefined) url.searchParams.set('token', token);
